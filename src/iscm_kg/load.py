@@ -1,0 +1,60 @@
+"""Stage 1, load: parse every Turtle file into one graph, remembering which file said what."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from . import namespaces
+from .errors import InputError
+
+_REASON = re.compile(r"Bad syntax \((?P<why>.*?)\) at \^", re.DOTALL)
+
+
+@dataclass
+class Loaded:
+    """A merged graph and, for each subject, the files that state something about it."""
+
+    graph: Graph
+    files: list[Path]
+    origins: dict[Node, set[Path]] = field(default_factory=lambda: defaultdict(set))
+
+    def origin_of(self, node: Node) -> list[Path]:
+        return sorted(self.origins.get(node, ()))
+
+
+def parse_turtle(path: Path) -> Graph:
+    """Parse one Turtle file; a syntax error names the file and the line."""
+    graph = namespaces.new_graph()
+    try:
+        graph.parse(path, format="turtle")
+    except BadSyntax as exc:
+        match = _REASON.search(str(exc))
+        why = match.group("why") if match else "bad syntax"
+        raise InputError(f"{path}: line {exc.lines + 1}: malformed Turtle ({why}).") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file.") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason}).") from None
+    except Exception as exc:  # rdflib raises many types for bad IRIs, literals, prefixes
+        raise InputError(f"{path}: cannot be read as Turtle: {exc}.") from None
+    return graph
+
+
+def load(paths: Iterable[Path]) -> Loaded:
+    """Parse and merge ``paths``, recording the origin of every subject."""
+    paths = list(paths)
+    loaded = Loaded(namespaces.new_graph(), paths)
+    for path in paths:
+        graph = parse_turtle(path)
+        for subject in set(graph.subjects()):
+            loaded.origins[subject].add(path)
+        loaded.graph += graph
+    return loaded

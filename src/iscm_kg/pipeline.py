@@ -1,0 +1,101 @@
+"""The stages in order, with their timings: load, reason, validate (query and export follow)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import load as load_stage
+from . import namespaces
+from . import reason as reason_stage
+from . import validate as validate_stage
+from .errors import CheckFailed
+from .resources import Layout
+from .store import ASSERTED, INFERRED, MemoryStore
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class Pipeline:
+    """One run over a layout: the store, the loaded files, and what each stage found."""
+
+    layout: Layout
+    progress: Progress = _quiet
+    store: MemoryStore = field(default_factory=MemoryStore)
+    timings: dict[str, float] = field(default_factory=dict)
+    loaded: load_stage.Loaded | None = None
+    reasoned: reason_stage.Reasoned | None = None
+    report: validate_stage.Report | None = None
+    _shapes: Graph | None = None
+
+    def _timed(self, name: str, message: str):
+        self.progress(message)
+        return _Timer(self.timings, name)
+
+    def load(self) -> Pipeline:
+        with self._timed("load", "Loading the ontology and data…"):
+            files = self.layout.ontology_files() + self.layout.data_files()
+            self.loaded = load_stage.load(files)
+            self.store.put(ASSERTED, self.loaded.graph)
+        return self
+
+    def reason(self) -> Pipeline:
+        if self.loaded is None:
+            self.load()
+        with self._timed("reason", "Reasoning (OWL 2 RL)…"):
+            self.reasoned = reason_stage.reason(self.store.get(ASSERTED))
+            self.store.put(INFERRED, self.reasoned.inferred)
+        if self.reasoned.errors:
+            raise CheckFailed(
+                "The data is inconsistent with the ontology: " + "; ".join(sorted(self.reasoned.errors))
+            )
+        return self
+
+    def shapes(self) -> Graph:
+        if self._shapes is None:
+            self._shapes = load_stage.load(self.layout.shape_files()).graph
+        return self._shapes
+
+    def validate(self) -> validate_stage.Report:
+        if self.reasoned is None:
+            self.reason()
+        shapes = self.shapes()
+        with self._timed("validate", "Validating against the SHACL shapes…"):
+            self.report = validate_stage.validate(self.store.union(), shapes, self.loaded)
+        return self.report
+
+    @property
+    def asserted(self) -> Graph:
+        return self.store.get(ASSERTED)
+
+    @property
+    def inferred(self) -> Graph:
+        return self.store.get(INFERRED)
+
+    def files(self) -> list[Path]:
+        return self.loaded.files if self.loaded else []
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float], name: str) -> None:
+        self.timings, self.name = timings, name
+
+    def __enter__(self) -> _Timer:
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - self.start
+
+
+def empty_graph() -> Graph:
+    return namespaces.new_graph()

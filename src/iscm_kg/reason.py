@@ -1,0 +1,97 @@
+"""Stage 2, reason: the OWL 2 RL closure (owlrl), kept apart from the asserted triples.
+
+owlrl expands a graph in place and adds much that no user needs (RFC: RDFLib/OWL-RL issues 43, 51,
+63). We reason over a copy and keep only new triples about our own resources, minus trivia:
+
+kept: class memberships from subclasses, domains and ranges (an RCP is also an ISCM, an
+``org:OrganizationalCollaboration``, an ``org:Organization``); values of super-properties
+(``skos:prefLabel`` gives ``rdfs:label``, ``iscm:associatedWith`` gives ``org:linkedTo``);
+inverses (``iscm:referencedBy``, ``dcterms:hasPart``, ``iscm:states``); symmetric
+``iscm:correspondsTo``; property chains (a subparagraph's ``iscm:objective`` from its parent, a
+reference's ``iscm:underObjective``); the transitive closure of our own subclass and subproperty
+axioms.
+
+dropped: triples whose subject is a literal, a blank node, or an ``rdf:``/``rdfs:``/``owl:``/
+``xsd:`` term or a term of a reused vocabulary (SKOS, DCTERMS, PROV, ORG, FOAF, schema.org); reflexive ``owl:sameAs``, ``rdfs:subClassOf``, ``rdfs:subPropertyOf``,
+``owl:equivalentClass``/``Property``; memberships of ``owl:Thing``, ``rdfs:Resource``,
+``owl:NamedIndividual`` and other RDF/OWL meta-classes; ``owl:Nothing`` axioms; and literals that
+only restate an asserted value in another lexical form.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import owlrl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from . import namespaces
+
+ERRNS = "http://www.daml.org/2002/03/agents/agent-ont#"
+_META = {str(RDF), str(RDFS), str(OWL), str(XSD)}
+# Terms of the W3C and other vocabularies we reuse: inferences about them are theirs, not ours.
+_FOREIGN_VOCABULARIES = {
+    "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#", "http://xmlns.com/foaf/0.1/",
+    "https://schema.org/", "http://purl.org/vocab/vann/",
+}
+_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
+              OWL.equivalentProperty}
+_TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class,
+                  RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty,
+                  OWL.AnnotationProperty, RDFS.Datatype, RDF.List}
+
+
+@dataclass
+class Reasoned:
+    """The kept inferences, what was dropped, and any inconsistency owlrl found."""
+
+    inferred: Graph
+    dropped: int = 0
+    errors: list[str] = field(default_factory=list)
+    by_predicate: Counter[str] = field(default_factory=Counter)
+
+
+def _in_meta_namespace(term: URIRef) -> bool:
+    text = str(term)
+    return any(text.startswith(ns) for ns in _META | _FOREIGN_VOCABULARIES)
+
+
+def _trivial(triple: tuple, asserted: Graph) -> bool:
+    s, p, o = triple
+    if isinstance(s, (Literal, BNode)) or isinstance(o, BNode):
+        return True
+    if _in_meta_namespace(s) or str(p).startswith(ERRNS) or s == OWL.Nothing:
+        return True
+    if p in _REFLEXIVE and s == o:
+        return True
+    if p in (RDF.type, RDFS.subClassOf) and o in _TRIVIAL_TYPES:
+        return True
+    if isinstance(o, Literal):
+        # the same value in another lexical form (owlrl normalizes datatypes)
+        return any(isinstance(x, Literal) and x.eq(o) for x in asserted.objects(s, p))
+    return False
+
+
+def reason(asserted: Graph) -> Reasoned:
+    """Compute the OWL RL closure of ``asserted`` and keep the useful new triples."""
+    closure = Graph()
+    closure += asserted
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(closure)
+    result = Reasoned(namespaces.new_graph())
+    err = URIRef(ERRNS + "error")
+    for message in closure.subjects(RDF.type, URIRef(ERRNS + "ErrorMessage")):
+        result.errors.extend(str(m) for m in closure.objects(message, err))
+    for triple in closure:
+        if triple in asserted:
+            continue
+        if _trivial(triple, asserted):
+            result.dropped += 1
+            continue
+        result.inferred.add(triple)
+        result.by_predicate[triple[1].n3(result.inferred.namespace_manager)] += 1
+    return result
