@@ -11,11 +11,12 @@ from rdflib import Graph
 
 from . import load as load_stage
 from . import namespaces
+from . import query as query_stage
 from . import reason as reason_stage
 from . import validate as validate_stage
 from .errors import CheckFailed
 from .resources import Layout
-from .store import ASSERTED, INFERRED, MemoryStore
+from .store import ASSERTED, INFERRED, MemoryStore, OxigraphStore
 
 Progress = Callable[[str], None]
 
@@ -36,6 +37,8 @@ class Pipeline:
     reasoned: reason_stage.Reasoned | None = None
     report: validate_stage.Report | None = None
     _shapes: Graph | None = None
+    _query_store: OxigraphStore | None = None
+    queries: dict[str, query_stage.StoredQuery] = field(default_factory=dict)
 
     def _timed(self, name: str, message: str):
         self.progress(message)
@@ -45,6 +48,13 @@ class Pipeline:
         with self._timed("load", "Loading the ontology and data…"):
             files = self.layout.ontology_files() + self.layout.data_files()
             self.loaded = load_stage.load(files)
+            self.queries = query_stage.load_queries(self.layout.queries)
+            catalog = query_stage.catalog(self.queries.values())
+            for q in self.queries.values():
+                for node in catalog.subjects():
+                    if str(node).startswith(f"{namespaces.ID}query/{q.name}"):
+                        self.loaded.origins[node].add(q.path)
+            self.loaded.graph += catalog
             self.store.put(ASSERTED, self.loaded.graph)
         return self
 
@@ -72,6 +82,18 @@ class Pipeline:
         with self._timed("validate", "Validating against the SHACL shapes…"):
             self.report = validate_stage.validate(self.store.union(), shapes, self.loaded)
         return self.report
+
+    def query_store(self) -> OxigraphStore:
+        """The reasoned graph in the store the stored queries run on (built once)."""
+        if self._query_store is None:
+            if self.reasoned is None:
+                self.reason()
+            with self._timed("index", "Indexing the graph for queries…"):
+                store = OxigraphStore()
+                for name in self.store.names():
+                    store.put(name, self.store.get(name))
+                self._query_store = store
+        return self._query_store
 
     @property
     def asserted(self) -> Graph:

@@ -1,0 +1,241 @@
+"""The build: a complete, validated release in one folder, written all at once.
+
+``dist/`` holds the graph in every format (asserted, and asserted plus inferred), the ontology and
+the shapes alone, the JSON-LD context, the validation report, every stored query's result as CSV,
+a VoID and DCAT description, HTML documentation of the ontology (pyLODE) and an index page. The
+release is assembled in a temporary folder next to the target and swapped in at the end, so an
+interrupted build leaves the previous release whole; a failed validation writes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+
+from . import export, namespaces, query
+from .errors import CheckFailed
+from .namespaces import ID
+from .pipeline import Pipeline
+from .stats import Stats, compute
+from .store import ASSERTED, INFERRED
+
+GRAPH_NAME = "iscm-kg"
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's DCAT yet
+DOWNLOAD_BASE = namespaces.BASE + "release/"
+
+
+@dataclass
+class Release:
+    """What a build wrote, for the summary and the tests."""
+
+    out: Path
+    files: list[str] = field(default_factory=list)
+    queries_run: int = 0
+    stats: Stats | None = None
+
+
+def build(pipeline: Pipeline, out: Path) -> Release:
+    """Validate, run every stored query, and write the release into ``out``."""
+    report = pipeline.validate()
+    if not report.conforms:
+        raise CheckFailed(
+            "Validation failed; nothing was written.\n" + report.as_text().rstrip()
+        )
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    release = Release(out)
+    try:
+        _write_all(pipeline, report, staging, release)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return release
+
+
+def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> None:
+    written: dict[str, bytes] = {}
+
+    def put(name: str, data: bytes) -> None:
+        written[name] = data
+        export.write_atomic(folder / name, data)
+
+    asserted, inferred = pipeline.asserted, pipeline.inferred
+    full = export.canonical(export.merge([asserted, inferred]))
+    canonical_asserted = export.canonical(asserted)
+    pipeline.progress("Writing the exports…")
+    with pipeline._timed("export", "Writing the exports…"):
+        for fmt, (_, ext, _) in export.FORMATS.items():
+            if fmt == "trig":
+                put(f"{GRAPH_NAME}.trig", export.serialize_dataset({ASSERTED: asserted}))
+                put(f"{GRAPH_NAME}-inferred.trig",
+                    export.serialize_dataset({ASSERTED: asserted, INFERRED: inferred}))
+                continue
+            put(f"{GRAPH_NAME}.{ext}", export.serialize_graph(canonical_asserted, fmt, is_canonical=True))
+            put(f"{GRAPH_NAME}-inferred.{ext}", export.serialize_graph(full, fmt, is_canonical=True))
+        ontology = Graph()
+        for path in pipeline.layout.ontology_files():
+            ontology.parse(path, format="turtle")
+        put("ontology.ttl", export.serialize_graph(ontology, "ttl"))
+        put("shapes.ttl", export.serialize_graph(pipeline.shapes(), "ttl"))
+        put("context.jsonld", (_json(export.jsonld_context()) + "\n").encode("utf-8"))
+        put("validation-report.ttl", export.serialize_graph(report.results_graph, "ttl"))
+        put("validation-report.json", report.as_json().encode("utf-8"))
+
+    pipeline.progress("Running the stored queries…")
+    with pipeline._timed("query", "Running the stored queries…"):
+        store = pipeline.query_store()
+        for name, stored in sorted(pipeline.queries.items()):
+            table = query.run(stored, store, stored.example)
+            put(f"queries/{name}.csv", query.to_csv(table).encode("utf-8"))
+            release.queries_run += 1
+
+    release.stats = compute(asserted, inferred)
+    put("void.ttl", export.serialize_graph(_void(pipeline, release.stats, written), "ttl"))
+    with pipeline._timed("docs", "Writing the ontology documentation…"):
+        put("ontology.html", _ontology_html(pipeline))
+    put("index.html", _index(pipeline, release, written))
+    release.files = sorted(written)
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, indent=2, sort_keys=True)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with two renames."""
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old)
+    else:
+        staging.rename(out)
+
+
+def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
+    """The VoID and DCAT description: the dataset's own description plus counts and files."""
+    graph = namespaces.new_graph()
+    dataset = ID["dataset"]
+    asserted = pipeline.asserted
+    for triple in asserted.triples((dataset, None, None)):
+        graph.add(triple)
+    for s, p, o in asserted.triples((None, None, None)):
+        if s == ID["agent/iscm-kg"]:
+            graph.add((s, p, o))
+    version = str(asserted.value(dataset, DCAT_VERSION) or "")
+    classes = {o for o in asserted.objects(None, RDF.type)}
+    properties = {p for p in asserted.predicates()}
+    graph.add((dataset, VOID.triples, Literal(stats.triples_asserted, datatype=XSD.integer)))
+    graph.add((dataset, VOID.entities, Literal(stats.entities, datatype=XSD.integer)))
+    graph.add((dataset, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
+    graph.add((dataset, VOID.properties, Literal(len(properties), datatype=XSD.integer)))
+    graph.add((dataset, VOID.distinctSubjects,
+               Literal(len(set(asserted.subjects())), datatype=XSD.integer)))
+    for cls, count in stats.classes.items():
+        part = ID[f"dataset/class/{cls.removeprefix('iscm:')}"]
+        graph.add((dataset, VOID.classPartition, part))
+        graph.add((part, VOID["class"], namespaces.ISCM[cls.removeprefix("iscm:")]))
+        graph.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for name in sorted(written):
+        media = _media_type(name)
+        if media is None:
+            continue
+        dist = ID[f"dataset/distribution/{name}"]
+        url = URIRef(f"{DOWNLOAD_BASE}{version}/{name}")
+        graph.add((dataset, DCAT.distribution, dist))
+        graph.add((dist, RDF.type, DCAT.Distribution))
+        graph.add((dist, DCTERMS.title, Literal(name)))
+        graph.add((dist, DCAT.downloadURL, url))
+        graph.add((dist, DCAT.mediaType,
+                   URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
+        graph.add((dist, DCAT.byteSize, Literal(len(written[name]), datatype=XSD.nonNegativeInteger)))
+        if name.startswith(GRAPH_NAME) and not name.endswith(".trig"):
+            graph.add((dataset, VOID.dataDump, url))
+    for q in sorted(pipeline.queries):
+        graph.add((dataset, DCTERMS.hasPart, ID[f"query/{q}"]))
+        graph.add((ID[f"query/{q}"], RDFS.label,
+                   Literal(pipeline.queries[q].title, lang="en")))
+    return graph
+
+
+def _media_type(name: str) -> str | None:
+    if name.startswith("queries/"):
+        return "text/csv"
+    for _, ext, media in export.FORMATS.values():
+        if name.endswith("." + ext):
+            return media
+    return {"context.jsonld": "application/ld+json", "validation-report.json": "application/json",
+            "ontology.ttl": "text/turtle"}.get(name)
+
+
+def _ontology_html(pipeline: Pipeline) -> bytes:
+    """HTML documentation of the ontology, generated by pyLODE."""
+    import logging
+
+    from pylode import OntPub
+
+    ontology = Graph()
+    for path in pipeline.layout.ontology_files():
+        ontology.parse(path, format="turtle")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)  # pyLODE logs its progress at INFO on the root logger
+    try:
+        text = OntPub(ontology=ontology).make_html()
+    finally:
+        root.setLevel(level)
+    return str(text).encode("utf-8")
+
+
+def _index(pipeline: Pipeline, release: Release, written: dict[str, bytes]) -> bytes:
+    stats = release.stats
+    rows = "\n".join(
+        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td>'
+        f"<td>{len(data):,}</td></tr>"
+        for name, data in sorted(written.items())
+    )
+    queries = "\n".join(
+        f'<li><a href="queries/{html.escape(n)}.csv">{html.escape(n)}</a>: '
+        f"{html.escape(q.title)}</li>"
+        for n, q in sorted(pipeline.queries.items())
+    )
+    version = html.escape(str(pipeline.asserted.value(ID["dataset"], DCAT_VERSION) or ""))
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>ISCM-KG {version}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}}
+td{{padding:0 1em}} td:nth-child(2){{text-align:right}}</style></head>
+<body>
+<h1>ISCM-KG {version}</h1>
+<p>A linked-data knowledge graph of inter-State consultation mechanisms on migration and the
+Global Compact for Safe, Orderly and Regular Migration:
+{stats.triples_asserted:,} asserted and {stats.triples_inferred:,} inferred triples,
+{stats.entities:,} entities.</p>
+<h2>Documentation</h2>
+<ul><li><a href="ontology.html">The ontology</a> (generated by pyLODE)</li>
+<li><a href="void.ttl">Dataset description</a> (VoID and DCAT)</li>
+<li><a href="validation-report.ttl">SHACL validation report</a>
+(<a href="validation-report.json">JSON</a>)</li></ul>
+<h2>Stored queries</h2>
+<ul>
+{queries}
+</ul>
+<h2>Files</h2>
+<table><tr><th>file</th><th>bytes</th></tr>
+{rows}
+</table>
+</body></html>
+"""
+    return page.encode("utf-8")
