@@ -23,11 +23,27 @@ from iscm_kg.verbatim import load_source  # noqa: E402
 ISCM = Namespace("https://w3id.org/iscm-kg/ontology#")
 DOC = "https://w3id.org/iscm-kg/id/document/"
 VERBATIM = [
-    ISCM.quotation, ISCM.wording, ISCM.action, ISCM.engagement, ISCM.statement, ISCM.activity,
-    ISCM.objectiveLabel, ISCM.legalGroundText, ISCM.outcome, ISCM.theme,
-    ISCM.profileDescription, ISCM.profileType, ISCM.mandate, ISCM.thematicFocus, ISCM.structure,
-    ISCM.geographicalCoverage, ISCM.migrationEngagement, ISCM.existingEngagement,
-    ISCM.roleInImplementation, ISCM.comparativeAdvantage, ISCM.challenge,
+    ISCM.quotation,
+    ISCM.wording,
+    ISCM.action,
+    ISCM.engagement,
+    ISCM.statement,
+    ISCM.activity,
+    ISCM.objectiveLabel,
+    ISCM.legalGroundText,
+    ISCM.outcome,
+    ISCM.theme,
+    ISCM.profileDescription,
+    ISCM.profileType,
+    ISCM.mandate,
+    ISCM.thematicFocus,
+    ISCM.structure,
+    ISCM.geographicalCoverage,
+    ISCM.migrationEngagement,
+    ISCM.existingEngagement,
+    ISCM.roleInImplementation,
+    ISCM.comparativeAdvantage,
+    ISCM.challenge,
 ]
 
 
@@ -43,17 +59,22 @@ def main(paths: list[str]) -> int:
             continue
         for prop in VERBATIM:
             for node, literal in graph.subject_objects(prop):
-                sources = [s for s in graph.objects(node, PROV.wasDerivedFrom)
-                           if isinstance(s, URIRef) and str(s).startswith(DOC)]
-                files = [ROOT / "sources" / (str(s)[len(DOC):] + ".txt") for s in sources]
+                sources = [
+                    s
+                    for s in graph.objects(node, PROV.wasDerivedFrom)
+                    if isinstance(s, URIRef) and str(s).startswith(DOC)
+                ]
+                files = [ROOT / "sources" / (str(s)[len(DOC) :] + ".txt") for s in sources]
                 files = [f for f in files if f.exists()]
                 if not files:
                     continue
                 if not any(load_source(f).find(str(literal)) for f in files):
                     problems += 1
                     short = prop.n3(graph.namespace_manager)
-                    print(f"{name}: {node.n3(graph.namespace_manager)} {short} not found in "
-                          f"{', '.join(f.name for f in files)}: {str(literal)[:90]!r}")
+                    print(
+                        f"{name}: {node.n3(graph.namespace_manager)} {short} not found in "
+                        f"{', '.join(f.name for f in files)}: {str(literal)[:90]!r}"
+                    )
     print(f"{problems} problem(s)")
     return 1 if problems else 0
 

@@ -1,6 +1,7 @@
 """Write data/cross-source/paragraphs.ttl: one node per paragraph that any data file cites.
 
-A maintainer's tool: transcribers only use paragraph IRIs (``<document/A-RES-73-195/para/43/b/iii>``);
+A maintainer's tool: transcribers only write paragraph IRIs
+(``<document/A-RES-73-195/para/43/b/iii>``);
 this script gives each one, and each of its ancestors, its type, document, number, subdivision,
 parent, label (``§43(b)(iii)``), the objective of a top-level objective paragraph (from
 reference/objectives.tsv: objective N is stated at the paragraph that table gives), and the source
@@ -23,8 +24,15 @@ from rdflib.namespace import PROV
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "cross-source" / "paragraphs.ttl"
 BASE = "https://w3id.org/iscm-kg/id/"
-PARA = re.compile(r"^" + re.escape(BASE) + r"document/(?P<doc>[A-Za-z0-9.-]+)/para/(?P<path>[1-9][0-9]*(?:/[a-z]+)*)$")
-VERSION_COLUMNS = {"A-RES-73-195": "final_paragraph", "gcm-zero-draft-rev1": "zero_draft_rev1_paragraph"}
+PARA = re.compile(
+    r"^"
+    + re.escape(BASE)
+    + r"document/(?P<doc>[A-Za-z0-9.-]+)/para/(?P<path>[1-9][0-9]*(?:/[a-z]+)*)$"
+)
+VERSION_COLUMNS = {
+    "A-RES-73-195": "final_paragraph",
+    "gcm-zero-draft-rev1": "zero_draft_rev1_paragraph",
+}
 
 
 def objective_paragraphs() -> dict[tuple[str, int], int]:
@@ -84,7 +92,7 @@ def render(cited: dict[str, set[str]]) -> str:
         m = PARA.match(iri)
         doc, steps = m["doc"], m["path"].split("/")
         number, subs = int(steps[0]), steps[1:]
-        rel = iri[len(BASE):]
+        rel = iri[len(BASE) :]
         parent = f"document/{doc}" if not subs else f"document/{doc}/para/{'/'.join(steps[:-1])}"
         label = f"§{number}" + "".join(f"({s})" for s in subs)
         lines = [
@@ -99,7 +107,7 @@ def render(cited: dict[str, set[str]]) -> str:
             lines.append(f"    iscm:objective <objective/{objectives[(doc, number)]}> ;")
         sources = sorted(s for s in nodes[iri] if s.startswith(BASE))
         external = sorted(s for s in nodes[iri] if not s.startswith(BASE))
-        prov = [f"<{s[len(BASE):]}>" for s in sources] + [f"<{s}>" for s in external]
+        prov = [f"<{s[len(BASE) :]}>" for s in sources] + [f"<{s}>" for s in external]
         if prov:
             lines.append(f"    prov:wasDerivedFrom {', '.join(prov)} ;")
         lines.append(f'    rdfs:label "{label}" .')

@@ -114,8 +114,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         graphs[INFERRED] = pipeline.inferred
     base = namespaces.BASE
     if args.base:
-        graphs = {export.rebase_iri(n, args.base): export.rewrite_base(g, args.base)
-                  for n, g in graphs.items()}
+        graphs = {
+            export.rebase_iri(n, args.base): export.rewrite_base(g, args.base)
+            for n, g in graphs.items()
+        }
         base = args.base
     if args.format == "trig":
         data = export.serialize_dataset(graphs)
@@ -138,8 +140,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", type=Path, metavar="DIR",
-                        help="work on another copy of the data folder (default: the shipped data)")
+    common.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="work on another copy of the data folder (default: the shipped data)",
+    )
     common.add_argument("--quiet", action="store_true", help="no progress messages")
 
     top = _Parser(
@@ -154,43 +160,69 @@ def parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_: str, example: str) -> argparse.ArgumentParser:
         return sub.add_parser(
-            name, help=help_, description=help_, parents=[common],
-            epilog=f"Example: {example}\n{EPILOG}", formatter_class=argparse.RawDescriptionHelpFormatter,
+            name,
+            help=help_,
+            description=help_,
+            parents=[common],
+            epilog=f"Example: {example}\n{EPILOG}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
-    p = add("build", "Load, reason, validate, run every stored query and write a release.",
-            "iscm-kg build --out dist")
+    p = add(
+        "build",
+        "Load, reason, validate, run every stored query and write a release.",
+        "iscm-kg build --out dist",
+    )
     p.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
     p.set_defaults(func=cmd_build)
 
-    p = add("validate", "Check the data against the SHACL shapes, after reasoning.",
-            "iscm-kg validate --format json")
+    p = add(
+        "validate",
+        "Check the data against the SHACL shapes, after reasoning.",
+        "iscm-kg validate --format json",
+    )
     p.add_argument("--format", choices=("text", "json", "turtle"), default="text")
     p.set_defaults(func=cmd_validate)
 
-    p = add("queries", "List the stored queries, their questions and parameters.", "iscm-kg queries")
+    p = add(
+        "queries", "List the stored queries, their questions and parameters.", "iscm-kg queries"
+    )
     p.set_defaults(func=cmd_queries)
 
-    p = add("query", "Run a stored query by name, or any SPARQL SELECT file, on the reasoned graph.",
-            "iscm-kg query actor-references --param actor=GFMD --format csv")
+    p = add(
+        "query",
+        "Run a stored query by name, or any SPARQL SELECT file, on the reasoned graph.",
+        "iscm-kg query actor-references --param actor=GFMD --format csv",
+    )
     p.add_argument("name", metavar="NAME|FILE.rq")
-    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="bind a parameter (repeatable)")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="bind a parameter (repeatable)",
+    )
     p.add_argument("--format", choices=tuple(query.FORMATTERS), default="table")
     p.add_argument("--endpoint", metavar="URL", help="run against a SPARQL 1.1 endpoint instead")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_query)
 
-    p = add("export", "Write the graph in one format, byte-identical for the same input.",
-            "iscm-kg export --format ttl --inferred --out iscm-kg.ttl")
+    p = add(
+        "export",
+        "Write the graph in one format, byte-identical for the same input.",
+        "iscm-kg export --format ttl --inferred --out iscm-kg.ttl",
+    )
     p.add_argument("--format", choices=tuple(export.FORMATS), required=True)
     p.add_argument("--inferred", action="store_true", help="add the reasoned triples")
     p.add_argument("--base", metavar="IRI", help="rewrite https://w3id.org/iscm-kg/ to IRI")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_export)
 
-    p = add("stats", "Count triples, instances per class, references and entry points.",
-            "iscm-kg stats --format json")
+    p = add(
+        "stats",
+        "Count triples, instances per class, references and entry points.",
+        "iscm-kg stats --format json",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_stats)
     return top
@@ -212,8 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the promise: never a bare traceback
-        print(f"iscm-kg: unexpected error ({type(exc).__name__}: {exc}). Please report it.",
-              file=sys.stderr)
+        print(
+            f"iscm-kg: unexpected error ({type(exc).__name__}: {exc}). Please report it.",
+            file=sys.stderr,
+        )
         return 2
 
 

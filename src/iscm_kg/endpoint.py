@@ -21,8 +21,9 @@ def _term(value: dict[str, str]) -> Node:
     if kind == "bnode":
         return BNode(value["value"])
     datatype = value.get("datatype")
-    return Literal(value["value"], lang=value.get("xml:lang"),
-                   datatype=URIRef(datatype) if datatype else None)
+    return Literal(
+        value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None
+    )
 
 
 class Endpoint:
@@ -49,8 +50,10 @@ class Endpoint:
                 payload = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()[:1]
-            raise QueryError(f"The endpoint {self.url} refused the query (HTTP {exc.code}): "
-                             f"{detail[0] if detail else exc.reason}.") from None
+            raise QueryError(
+                f"The endpoint {self.url} refused the query (HTTP {exc.code}): "
+                f"{detail[0] if detail else exc.reason}."
+            ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise QueryError(f"The endpoint {self.url} cannot be reached: {exc}.") from None
         variables = tuple(payload["head"]["vars"])

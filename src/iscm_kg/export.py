@@ -15,13 +15,11 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import RDF, SH, XSD
 
 from . import namespaces
 from .errors import InputError
@@ -39,7 +37,9 @@ _TEXT_IRIS = {SH.select, SH.namespace, namespaces.VANN.preferredNamespaceUri}
 
 def canonical(graph: Graph) -> Graph:
     """The graph with blank nodes relabelled canonically, inserted in sorted order."""
-    source = to_canonical_graph(graph) if any(isinstance(t, BNode) for t in _terms(graph)) else graph
+    source = (
+        to_canonical_graph(graph) if any(isinstance(t, BNode) for t in _terms(graph)) else graph
+    )
     out = namespaces.new_graph()
     for prefix, ns in graph.namespace_manager.namespaces():
         out.bind(prefix, ns, override=True, replace=True)
@@ -55,8 +55,15 @@ def _terms(graph: Graph) -> Iterable:
 
 
 def _sort_key(triple: tuple) -> tuple:
-    return tuple((type(t).__name__, str(t), str(getattr(t, "datatype", "") or ""),
-                  str(getattr(t, "language", "") or "")) for t in triple)
+    return tuple(
+        (
+            type(t).__name__,
+            str(t),
+            str(getattr(t, "datatype", "") or ""),
+            str(getattr(t, "language", "") or ""),
+        )
+        for t in triple
+    )
 
 
 def rewrite_base(graph: Graph, new_base: str) -> Graph:
@@ -71,7 +78,7 @@ def rewrite_base(graph: Graph, new_base: str) -> Graph:
     out = namespaces.new_graph()
     for prefix, ns in graph.namespace_manager.namespaces():
         if str(ns).startswith(old):
-            out.bind(prefix, new_base + str(ns)[len(old):], override=True, replace=True)
+            out.bind(prefix, new_base + str(ns)[len(old) :], override=True, replace=True)
     for s, p, o in graph:
         if isinstance(o, Literal) and (p in _TEXT_IRIS or o.datatype == XSD.anyURI):
             o = Literal(str(o).replace(old, new_base), lang=o.language, datatype=o.datatype)
@@ -82,7 +89,7 @@ def rewrite_base(graph: Graph, new_base: str) -> Graph:
 def rebase_iri(iri: URIRef, new_base: str) -> URIRef:
     """One IRI moved under ``new_base`` if it is under the project's base."""
     old = namespaces.BASE
-    return URIRef(new_base + str(iri)[len(old):]) if str(iri).startswith(old) else iri
+    return URIRef(new_base + str(iri)[len(old) :]) if str(iri).startswith(old) else iri
 
 
 def merge(graphs: Iterable[Graph]) -> Graph:
@@ -97,8 +104,9 @@ def merge(graphs: Iterable[Graph]) -> Graph:
     return out
 
 
-def serialize_graph(graph: Graph, fmt: str, base: str | None = namespaces.BASE,
-                    is_canonical: bool = False) -> bytes:
+def serialize_graph(
+    graph: Graph, fmt: str, base: str | None = namespaces.BASE, is_canonical: bool = False
+) -> bytes:
     """One graph in one format, deterministically (pass ``is_canonical`` for a graph that already
     went through ``canonical``, to skip the relabelling)."""
     rdf_format = _format(fmt)
@@ -161,7 +169,9 @@ def _sorted_node(value, ordered: bool = False):
 def jsonld_context(graph: Graph | None = None) -> dict[str, str]:
     """The JSON-LD context: the project's prefixes (also shipped as ``context.jsonld``)."""
     names = graph.namespace_manager.namespaces() if graph is not None else ()
-    prefixes = {p: str(ns) for p, ns in names} or {p: str(ns) for p, ns in namespaces.PREFIXES.items()}
+    prefixes = {p: str(ns) for p, ns in names} or {
+        p: str(ns) for p, ns in namespaces.PREFIXES.items()
+    }
     return dict(sorted(prefixes.items()))
 
 
@@ -210,7 +220,9 @@ def _rdf_xml(graph: Graph) -> bytes:
         cut = max(text.rfind("#"), text.rfind("/")) + 1
         ns, local = text[:cut], text[cut:]
         if ns not in by_namespace:
-            by_namespace[ns] = f"ns{len([p for p in by_namespace.values() if p.startswith('ns')]) + 1}"
+            by_namespace[ns] = (
+                f"ns{len([p for p in by_namespace.values() if p.startswith('ns')]) + 1}"
+            )
             prefixes[by_namespace[ns]] = ns
         return f"{by_namespace[ns]}:{local}"
 
@@ -222,7 +234,9 @@ def _rdf_xml(graph: Graph) -> bytes:
     body: list[str] = []
     for subject in sorted(set(graph.subjects()), key=lambda t: (type(t).__name__, str(t))):
         body.append(f"  <rdf:Description {node_attr(subject)}>")
-        for p, o in sorted(graph.predicate_objects(subject), key=lambda po: _sort_key((po[0], po[1]))):
+        for p, o in sorted(
+            graph.predicate_objects(subject), key=lambda po: _sort_key((po[0], po[1]))
+        ):
             name = qname(p)
             if isinstance(o, URIRef):
                 body.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")

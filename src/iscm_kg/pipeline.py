@@ -66,7 +66,8 @@ class Pipeline:
             self.store.put(INFERRED, self.reasoned.inferred)
         if self.reasoned.errors:
             raise CheckFailed(
-                "The data is inconsistent with the ontology: " + "; ".join(sorted(self.reasoned.errors))
+                "The data is inconsistent with the ontology: "
+                + "; ".join(sorted(self.reasoned.errors))
             )
         return self
 
@@ -116,7 +117,9 @@ class _Timer:
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - self.start
+        self.timings[self.name] = (
+            self.timings.get(self.name, 0.0) + time.perf_counter() - self.start
+        )
 
 
 def empty_graph() -> Graph:

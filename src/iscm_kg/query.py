@@ -10,7 +10,8 @@ keywords and parameters::
     # param: document | document | A-RES-73-195 | The version of the compact, by short name.
 
 A parameter line is ``name | kind | default (or "required") | description [| variable]``. Each
-parameter binds the query variable of the same name, or the variable the fifth field names. Values are resolved to RDF terms (a document's short name to
+parameter binds the query variable of the same name, or the variable the fifth field names.
+Values are resolved to RDF terms (a document's short name to
 its IRI, an actor's label or acronym to its IRI …) and bound with a ``VALUES`` block inserted at
 the start of the outermost ``WHERE`` group: the value is a term, never text pasted into the query.
 A parameter set to ``all`` (where its kind allows it) stays unbound.
@@ -126,7 +127,9 @@ def parse_query_file(path: Path) -> StoredQuery:
         params=params,
         text=text,
         example=dict(
-            pair.strip().split("=", 1) for line in fields["example"] for pair in line.split()
+            pair.strip().split("=", 1)
+            for line in fields["example"]
+            for pair in line.split()
             if "=" in pair
         ),
     )
@@ -203,12 +206,16 @@ def _prepare(text: str, name: str) -> object:
 # --------------------------------------------------------------------------------------------
 
 
-def resolve_params(query: StoredQuery, given: dict[str, str], executor: Executor) -> dict[str, Node]:
+def resolve_params(
+    query: StoredQuery, given: dict[str, str], executor: Executor
+) -> dict[str, Node]:
     """Turn ``--param`` strings into RDF terms; unknown, missing and bad values are errors."""
     unknown = sorted(set(given) - {p.name for p in query.params})
     if unknown:
         known = ", ".join(p.name for p in query.params) or "none"
-        raise QueryError(f"{query.name}: unknown parameter {', '.join(unknown)} (parameters: {known}).")
+        raise QueryError(
+            f"{query.name}: unknown parameter {', '.join(unknown)} (parameters: {known})."
+        )
     values: dict[str, Node] = {}
     for param in sorted(query.params, key=lambda p: p.kind == "paragraph"):  # paragraphs last
         raw = given.get(param.name, param.default)
@@ -222,8 +229,9 @@ def resolve_params(query: StoredQuery, given: dict[str, str], executor: Executor
     return values
 
 
-def _resolve(param: Param, raw: str, bound: dict[str, Node], executor: Executor,
-             name: str) -> Node | None:
+def _resolve(
+    param: Param, raw: str, bound: dict[str, Node], executor: Executor, name: str
+) -> Node | None:
     where = f"{name}: parameter '{param.name}'"
     if param.kind == "text":
         return Literal(raw)
@@ -233,8 +241,12 @@ def _resolve(param: Param, raw: str, bound: dict[str, Node], executor: Executor,
             raise QueryError(f"{where}: '{raw}' is not a level (regional, global or all).")
         return levels[raw.lower()]
     if param.kind == "iscm-type":
-        types = {"rcp": ISCM.RegionalConsultativeProcess, "irf": ISCM.InterRegionalForum,
-                 "global": ISCM.GlobalProcess, _ALL: None}
+        types = {
+            "rcp": ISCM.RegionalConsultativeProcess,
+            "irf": ISCM.InterRegionalForum,
+            "global": ISCM.GlobalProcess,
+            _ALL: None,
+        }
         if raw.lower() not in types:
             raise QueryError(f"{where}: '{raw}' is not an ISCM type (rcp, irf, global or all).")
         return types[raw.lower()]
@@ -245,7 +257,9 @@ def _resolve(param: Param, raw: str, bound: dict[str, Node], executor: Executor,
     if param.kind == "document":
         iri = ID[f"document/{raw}"]
         if not _exists(executor, iri, ISCM.Document):
-            raise QueryError(f"{where}: no document '{raw}' (e.g. A-RES-73-195, gcm-zero-draft-rev1).")
+            raise QueryError(
+                f"{where}: no document '{raw}' (e.g. A-RES-73-195, gcm-zero-draft-rev1)."
+            )
         return iri
     if param.kind == "state":
         iri = ID[f"state/{raw.upper()}"]
@@ -258,7 +272,10 @@ def _resolve(param: Param, raw: str, bound: dict[str, Node], executor: Executor,
 
 
 def _exists(executor: Executor, iri: URIRef, cls: URIRef) -> bool:
-    sparql = namespaces.sparql_prologue() + f"SELECT ?x WHERE {{ VALUES ?x {{ {iri.n3()} }} ?x a {cls.n3()} }}"
+    sparql = (
+        namespaces.sparql_prologue()
+        + f"SELECT ?x WHERE {{ VALUES ?x {{ {iri.n3()} }} ?x a {cls.n3()} }}"
+    )
     return bool(executor.select(sparql).rows)
 
 
@@ -292,7 +309,9 @@ def _actor(raw: str, executor: Executor, where: str) -> URIRef:
         "SELECT DISTINCT ?x ?name WHERE { VALUES ?wanted { " + label.n3() + " } "
         "?x skos:prefLabel|skos:altLabel|skos:hiddenLabel ?l . "
         "FILTER (LCASE(STR(?l)) = ?wanted) "
-        "FILTER (" + " || ".join(f'STRSTARTS(STR(?x), "{ID}{kind}/")' for kind in _NAMED_KINDS) + ") "
+        "FILTER ("
+        + " || ".join(f'STRSTARTS(STR(?x), "{ID}{kind}/")' for kind in _NAMED_KINDS)
+        + ") "
         "?x skos:prefLabel ?name } ORDER BY ?x"
     )
     rows = executor.select(sparql).rows
@@ -317,14 +336,17 @@ def bind(text: str, values: dict[str, Node]) -> str:
         return text
     names = sorted(values)
     block = (
-        " VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-        + " ".join(values[n].n3() for n in names) + ") } "
+        " VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(values[n].n3() for n in names)
+        + ") } "
     )
     marker = _MARKER.search(text)
     if marker:
-        return text[: marker.start()] + block + text[marker.end():]
+        return text[: marker.start()] + block + text[marker.end() :]
     match = _first_where(text)
-    return text[: match.end()] + block + text[match.end():]
+    return text[: match.end()] + block + text[match.end() :]
 
 
 def _first_where(text: str) -> re.Match[str]:
@@ -416,7 +438,9 @@ def to_text_table(table: Table, width: int = 48) -> str:
         wrapped = [textwrap.wrap(v, w) or [""] for v, w in zip(values, widths, strict=True)]
         height = max(len(w) for w in wrapped)
         return [
-            "  ".join((w[i] if i < len(w) else "").ljust(widths[j]) for j, w in enumerate(wrapped)).rstrip()
+            "  ".join(
+                (w[i] if i < len(w) else "").ljust(widths[j]) for j, w in enumerate(wrapped)
+            ).rstrip()
             for i in range(height)
         ]
 

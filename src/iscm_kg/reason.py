@@ -12,7 +12,8 @@ reference's ``iscm:underObjective``); the transitive closure of our own subclass
 axioms.
 
 dropped: triples whose subject is a literal, a blank node, or an ``rdf:``/``rdfs:``/``owl:``/
-``xsd:`` term or a term of a reused vocabulary (SKOS, DCTERMS, PROV, ORG, FOAF, schema.org); reflexive ``owl:sameAs``, ``rdfs:subClassOf``, ``rdfs:subPropertyOf``,
+``xsd:`` term or a term of a reused vocabulary (SKOS, DCTERMS, PROV, ORG, FOAF, schema.org);
+reflexive ``owl:sameAs``, ``rdfs:subClassOf``, ``rdfs:subPropertyOf``,
 ``owl:equivalentClass``/``Property``; memberships of ``owl:Thing``, ``rdfs:Resource``,
 ``owl:NamedIndividual`` and other RDF/OWL meta-classes; ``owl:Nothing`` axioms; and literals that
 only restate an asserted value in another lexical form.
@@ -33,15 +34,34 @@ ERRNS = "http://www.daml.org/2002/03/agents/agent-ont#"
 _META = {str(RDF), str(RDFS), str(OWL), str(XSD)}
 # Terms of the W3C and other vocabularies we reuse: inferences about them are theirs, not ours.
 _FOREIGN_VOCABULARIES = {
-    "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/",
-    "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#", "http://xmlns.com/foaf/0.1/",
-    "https://schema.org/", "http://purl.org/vocab/vann/",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/prov#",
+    "http://www.w3.org/ns/org#",
+    "http://xmlns.com/foaf/0.1/",
+    "https://schema.org/",
+    "http://purl.org/vocab/vann/",
 }
-_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
-              OWL.equivalentProperty}
-_TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class,
-                  RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty,
-                  OWL.AnnotationProperty, RDFS.Datatype, RDF.List}
+_REFLEXIVE = {
+    OWL.sameAs,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+}
+_TRIVIAL_TYPES = {
+    OWL.Thing,
+    RDFS.Resource,
+    OWL.NamedIndividual,
+    RDFS.Class,
+    OWL.Class,
+    RDF.Property,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    RDFS.Datatype,
+    RDF.List,
+}
 
 
 @dataclass

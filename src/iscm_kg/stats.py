@@ -46,7 +46,7 @@ def _short(term: URIRef) -> str:
     text = str(term)
     for ns, prefix in ((str(ISCM), "iscm:"), (str(ID), "")):
         if text.startswith(ns):
-            return prefix + text[len(ns):]
+            return prefix + text[len(ns) :]
     return text
 
 
@@ -69,7 +69,9 @@ def compute(asserted: Graph, inferred: Graph) -> Stats:
         level = _short(full.value(ep, ISCM.level)).removeprefix("iscm:")
         eps.setdefault(doc, {}).setdefault(level, 0)
         eps[doc][level] += 1
-    entities = {s for s in asserted.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ID))}
+    entities = {
+        s for s in asserted.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ID))
+    }
     return Stats(
         triples_asserted=len(asserted),
         triples_inferred=len(inferred),

@@ -69,7 +69,7 @@ def _short(graph: Graph, node: Node | None) -> str:
     if isinstance(node, URIRef):
         text = str(node)
         if text.startswith(str(namespaces.ID)):
-            return "id:" + text[len(str(namespaces.ID)):]
+            return "id:" + text[len(str(namespaces.ID)) :]
         try:
             return graph.namespace_manager.normalizeUri(node)
         except Exception:

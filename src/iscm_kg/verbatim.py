@@ -17,10 +17,26 @@ from pathlib import Path
 
 _QUOTES = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
     }
 )
 _MARKUP = re.compile(r"\*\*|</?u>")
@@ -43,7 +59,7 @@ def normalize(text: str) -> str:
 
 @dataclass(frozen=True)
 class SourceText:
-    """A source file as normalized, non-empty lines; a tab starts a new table cell, read as a line."""
+    """A source file as normalized, non-empty lines; a tab starts a new cell, read as a line."""
 
     lines: tuple[str, ...]
 
@@ -96,7 +112,7 @@ class SourceText:
             return line_no, col + len(piece)
         if not piece.startswith(rest_of_line):
             return None
-        remainder = piece[len(rest_of_line):]
+        remainder = piece[len(rest_of_line) :]
         joined_by_hyphen = rest_of_line.endswith("-")
         if remainder.startswith(" "):
             remainder = remainder[1:]
@@ -107,7 +123,11 @@ class SourceText:
         last = min(len(self.lines), line_no + 1 + MAX_LINE_JUMP)
         for nxt in range(line_no + 1, last):
             end = self._match(remainder, nxt, 0)
-            if end is None and self.lines[nxt].startswith(_BULLET) and not remainder.startswith(_BULLET):
+            if (
+                end is None
+                and self.lines[nxt].startswith(_BULLET)
+                and not remainder.startswith(_BULLET)
+            ):
                 end = self._match(remainder, nxt, len(_BULLET))  # a stray bullet at a line start
             if end is not None:
                 return end

@@ -1,0 +1,52 @@
+"""Shared fixtures: the shipped graph, reasoned and validated once per test session, a release
+built from it once, and a helper that runs a stored query and returns plain rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from iscm_kg import query, release, resources
+from iscm_kg.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sources"
+
+Rows = list[dict[str, str]]
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """The shipped ontology and data, loaded and reasoned (validated only when asked)."""
+    return Pipeline(resources.layout()).reason()
+
+
+@pytest.fixture(scope="session")
+def report(pipeline: Pipeline):
+    """The SHACL validation report of the shipped data."""
+    return pipeline.validate()
+
+
+@pytest.fixture(scope="session")
+def built(pipeline: Pipeline, report, tmp_path_factory: pytest.TempPathFactory) -> release.Release:
+    """A complete release built from the shipped data, as ``iscm-kg build`` writes it."""
+    out = tmp_path_factory.mktemp("release") / "dist"
+    return release.build(pipeline, out)
+
+
+@pytest.fixture(scope="session")
+def run_query(pipeline: Pipeline) -> Callable[..., Rows]:
+    """``run_query("iscm-references", document="gcm-zero-draft-rev1")`` -> rows of plain strings."""
+    store = pipeline.query_store()
+    queries = query.load_queries(resources.layout().queries)
+
+    def run(name: str, **params: str) -> Rows:
+        table = query.run(queries[name], store, params)
+        return [
+            {column: query.cell(term) for column, term in zip(table.columns, row, strict=True)}
+            for row in table.rows
+        ]
+
+    return run

@@ -1,0 +1,204 @@
+"""The release and the exports, tested as built: determinism, round trips, base rewriting,
+atomic writes, and the dataset description."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, RDF, VOID
+
+from iscm_kg import export
+from iscm_kg.cli import main
+from iscm_kg.store import ASSERTED, INFERRED
+
+PARSERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+
+
+def test_release_holds_every_artefact(built) -> None:
+    """The build writes each format twice (asserted, with inferences), the ontology, the shapes,
+    the context, the validation report, one CSV per stored query, VoID/DCAT and the HTML pages."""
+    names = set(built.files)
+    for ext in ("ttl", "nt", "jsonld", "trig", "rdf"):
+        assert {f"iscm-kg.{ext}", f"iscm-kg-inferred.{ext}"} <= names
+    assert {
+        "ontology.ttl",
+        "shapes.ttl",
+        "context.jsonld",
+        "validation-report.ttl",
+        "validation-report.json",
+        "void.ttl",
+        "ontology.html",
+        "index.html",
+    } <= names
+    assert len([n for n in names if n.startswith("queries/")]) == built.queries_run == 28
+    assert sorted(p.name for p in built.out.iterdir() if not p.name.startswith(".")) == sorted(
+        {n.split("/")[0] for n in names}
+    )
+
+
+@pytest.mark.parametrize("ext", sorted(PARSERS))
+def test_exports_round_trip(built, pipeline, ext: str) -> None:
+    """Every export parses back to a graph isomorphic to the one it was written from."""
+    asserted = Graph().parse(built.out / f"iscm-kg.{ext}", format=PARSERS[ext])
+    assert isomorphic(asserted, export.canonical(pipeline.asserted))
+    full = Graph().parse(built.out / f"iscm-kg-inferred.{ext}", format=PARSERS[ext])
+    assert isomorphic(full, export.canonical(export.merge([pipeline.asserted, pipeline.inferred])))
+
+
+def test_trig_keeps_asserted_and_inferred_apart(built, pipeline) -> None:
+    dataset = Dataset()
+    dataset.parse(built.out / "iscm-kg-inferred.trig", format="trig")
+    graphs = {g.identifier: g for g in dataset.graphs() if len(g)}
+    assert set(graphs) == {ASSERTED, INFERRED}
+    assert isomorphic(graphs[INFERRED], pipeline.inferred)
+    assert len(graphs[ASSERTED]) == len(pipeline.asserted)
+
+
+def test_jsonld_ships_its_context(built) -> None:
+    context = json.loads((built.out / "context.jsonld").read_text())
+    document = json.loads((built.out / "iscm-kg.jsonld").read_text())
+    assert context["iscm"] == "https://w3id.org/iscm-kg/ontology#"
+    assert document["@context"] == context
+
+
+def test_void_and_dcat_description(built) -> None:
+    """VoID and DCAT: title, license, version, issued, counts, distributions with media types."""
+    void = Graph().parse(built.out / "void.ttl")
+    dataset = URIRef("https://w3id.org/iscm-kg/id/dataset")
+    assert (dataset, RDF.type, VOID.Dataset) in void and (dataset, RDF.type, DCAT.Dataset) in void
+    assert int(void.value(dataset, VOID.triples)) == built.stats.triples_asserted
+    assert int(void.value(dataset, VOID.entities)) == built.stats.entities
+    assert void.value(dataset, URIRef("http://purl.org/dc/terms/license")) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    media = {
+        str(void.value(d, DCAT.mediaType)).rsplit("/media-types/", 1)[1]
+        for d in void.objects(dataset, DCAT.distribution)
+    }
+    assert {
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/trig",
+        "application/rdf+xml",
+        "text/csv",
+    } <= media
+    assert len(list(void.objects(dataset, URIRef("http://purl.org/dc/terms/hasPart")))) == 28
+
+
+def test_index_links_every_artefact(built) -> None:
+    page = (built.out / "index.html").read_text()
+    for name in built.files:
+        if name != "index.html":
+            assert f'href="{name}"' in page, name
+    assert (
+        "iscm:RegionalConsultativeProcess" in (built.out / "ontology.html").read_text()
+        or "Regional consultative process on migration" in (built.out / "ontology.html").read_text()
+    )
+
+
+def test_two_builds_are_byte_identical(built, tmp_path: Path) -> None:
+    """A second build, in another process with another hash seed, gives the same bytes."""
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "iscm_kg.cli", "build", "--quiet", "--out", str(out)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    first = {p.relative_to(built.out): p.read_bytes() for p in built.out.rglob("*") if p.is_file()}
+    second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    different = [str(name) for name in first if first[name] != second[name]]
+    assert different == []
+
+
+def test_base_rewrite_leaves_no_w3id_iri(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--base moves every https://w3id.org/iscm-kg/ IRI, and only those, under the new base."""
+    out = tmp_path / "kg.nt"
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "nt",
+                "--inferred",
+                "--base",
+                "https://example.org/kg/",
+                "--out",
+                str(out),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    graph = Graph().parse(out, format="nt")
+    iris = {t for triple in graph for t in triple if isinstance(t, URIRef)}
+    assert not [i for i in iris if "w3id.org/iscm-kg" in str(i)]
+    assert URIRef("https://example.org/kg/id/actor/gfmd") in iris
+    assert URIRef("https://example.org/kg/ontology#GlobalProcess") in iris
+    assert URIRef("https://schema.org/EventSeries") in iris  # other vocabularies untouched
+    assert "w3id.org/iscm-kg" not in out.read_text(encoding="utf-8")
+    quotes = {
+        str(o) for o in graph.objects(None, URIRef("https://example.org/kg/ontology#quotation"))
+    }
+    assert any("regional consultative processes" in q for q in quotes)  # literals untouched
+
+
+def test_rewrite_base_changes_query_texts_but_not_other_literals() -> None:
+    graph = Graph()
+    node = URIRef("https://w3id.org/iscm-kg/id/query/x")
+    text = (
+        "PREFIX iscm: <https://w3id.org/iscm-kg/ontology#> SELECT ?x WHERE { ?x a iscm:Paragraph }"
+    )
+    graph.add((node, URIRef("http://www.w3.org/ns/shacl#select"), Literal(text)))
+    graph.add(
+        (
+            node,
+            URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+            Literal("see https://w3id.org/iscm-kg/", lang="en"),
+        )
+    )
+    out = export.rewrite_base(graph, "https://example.org/kg/")
+    values = {str(o) for o in out.objects()}
+    assert (
+        "PREFIX iscm: <https://example.org/kg/ontology#> SELECT ?x WHERE { ?x a iscm:Paragraph }"
+        in values
+    )
+    assert "see https://w3id.org/iscm-kg/" in values
+    with pytest.raises(Exception, match="--base must be"):
+        export.rewrite_base(graph, "example.org")
+
+
+def test_export_trig_and_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--format", "trig", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("<https://w3id.org/iscm-kg/graph/asserted> {") == 1
+    assert "graph/inferred" not in out
+
+
+def test_interrupted_write_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export interrupted mid-write leaves the previous file whole and no temporary file."""
+    target = tmp_path / "kg.ttl"
+    target.write_bytes(b"old")
+
+    def fail(_fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_atomic(target, b"new content")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
