@@ -90,8 +90,7 @@ def test_cli_runs_a_stored_query_against_the_endpoint(server: str, capsys) -> No
     assert code == 0
     assert (
         "regional consultative process on migration,"
-        "regional consultative processes on migration,§47; §50; §52"
-        in out
+        "regional consultative processes on migration,§47; §50; §52" in out
     )
 
 

@@ -109,19 +109,65 @@ ADOPTED_STAKEHOLDERS: dict[str, list[str]] = {
     "trade unions": ["§ 15j", "§18e", "§19e", "§22d", "§22i", "§34e", "§44"],
     # "Local communities", lines 676-751 (the same quotation cited at §21e, line 698)
     "local authorities and communities": [
-        "§ 15j", "§18c", "§19e", "§20", "§21e", "§23k", "§24c", "§28c", "§30e", "§32f",
-        "§ 33g", "§35j", "§37i", "§39c", "§44", "§53",
+        "§ 15j",
+        "§18c",
+        "§19e",
+        "§20",
+        "§21e",
+        "§23k",
+        "§24c",
+        "§28c",
+        "§30e",
+        "§32f",
+        "§ 33g",
+        "§35j",
+        "§37i",
+        "§39c",
+        "§44",
+        "§53",
     ],
     # "Private Sector", lines 755-857
     "private sector": [
-        "§15d", "§15j", "§18d", "§18e", "§19e", "§ 21e", "§21c", "§22c", "§22e", "§22f",
-        "§23d", "§29g", "§34e", "§34f", "§34h", "§35i", "§35j", "§36d", "§39d", "§43",
-        "§43biii", "§44",
+        "§15d",
+        "§15j",
+        "§18d",
+        "§18e",
+        "§19e",
+        "§ 21e",
+        "§21c",
+        "§22c",
+        "§22e",
+        "§22f",
+        "§23d",
+        "§29g",
+        "§34e",
+        "§34f",
+        "§34h",
+        "§35i",
+        "§35j",
+        "§36d",
+        "§39d",
+        "§43",
+        "§43biii",
+        "§44",
     ],
     # "Diasporas", lines 861-929
     "diasporas": [
-        "§15j", "§17d", "§17k", "§19e", "§32f", "§33g", "§35", "§35c", "§35d", "§35e",
-        "§35f", "§35h", "§35i", "§35j", "§44",
+        "§15j",
+        "§17d",
+        "§17k",
+        "§19e",
+        "§32f",
+        "§33g",
+        "§35",
+        "§35c",
+        "§35d",
+        "§35e",
+        "§35f",
+        "§35h",
+        "§35i",
+        "§35j",
+        "§44",
     ],
 }
 
@@ -133,17 +179,48 @@ ZERO_STAKEHOLDERS: dict[str, list[str]] = {
     "trade unions": ["§ 14", "§ 20h", "§ 21e", "§ 21j", "§ 42"],
     # "Local communities", lines 201-217
     "local authorities and communities": [
-        "§ 14", "§ 17e", "§ 18e", "§ 18f", "§ 20h", "§ 22 i", "§ 23c", "§ 27c", "§ 31h",
-        "§ 32g", "§ 34h", "§ 42",
+        "§ 14",
+        "§ 17e",
+        "§ 18e",
+        "§ 18f",
+        "§ 20h",
+        "§ 22 i",
+        "§ 23c",
+        "§ 27c",
+        "§ 31h",
+        "§ 32g",
+        "§ 34h",
+        "§ 42",
     ],
     # "Private Sector", lines 219-235 (two different §14 quotations: rule of law, whole-of-society)
     "private sector": [
-        "§14", "§ 14", "§ 17h", "§ 18f", "§ 20h", "§ 21e", "§ 21f", "§ 21d", "§ 28f", "§ 21g",
-        "§ 35d", "§ 41", "§ 42",
+        "§14",
+        "§ 14",
+        "§ 17h",
+        "§ 18f",
+        "§ 20h",
+        "§ 21e",
+        "§ 21f",
+        "§ 21d",
+        "§ 28f",
+        "§ 21g",
+        "§ 35d",
+        "§ 41",
+        "§ 42",
     ],
     # "Diasporas", lines 237-251
     "diasporas": [
-        "§14", "§15", "§18f", "§31h", "§32g", "§34", "§34c", "§34d", "§34e", "§34f", "§34h",
+        "§14",
+        "§15",
+        "§18f",
+        "§31h",
+        "§32g",
+        "§34",
+        "§34c",
+        "§34d",
+        "§34e",
+        "§34f",
+        "§34h",
         "§42",
     ],
 }
@@ -191,7 +268,17 @@ ADOPTED_OTHER: dict[str, list[str]] = {
     "UN HLD IM": ["§3", "§6", "§49a"],
     # ... and the quotation cited "(§50e)" under "References to the IMRF", line 1058
     "International Migration Review Forum": [
-        "§49a", "§49b", "§49c", "§49d", "§49e", "§50", "§51", "§52", "§53", "§54", "§50e",
+        "§49a",
+        "§49b",
+        "§49c",
+        "§49d",
+        "§49e",
+        "§50",
+        "§51",
+        "§52",
+        "§53",
+        "§54",
+        "§50e",
     ],
     # ... two different §52 quotations under "References to the IOM", lines 1002-1005
     "International Organization Migration": ["§17e", "§22l", "§45a", "§52", "§52"],
@@ -229,7 +316,8 @@ def stakeholder_objectives(citations: list[str], document: str) -> list[int]:
 def references_per_objective(document: str) -> Counter[int]:
     """How many references the analysis records under each objective (all sections)."""
     stakeholders, other = (
-        (ADOPTED_STAKEHOLDERS, ADOPTED_OTHER) if document == ADOPTED
+        (ADOPTED_STAKEHOLDERS, ADOPTED_OTHER)
+        if document == ADOPTED
         else (ZERO_STAKEHOLDERS, ZERO_OTHER)
     )
     counts: Counter[int] = Counter()
@@ -261,8 +349,11 @@ SPEC_COLUMNS: dict[str, list[str]] = {
     "entry-point-coverage": ["objective_number", "objective", "regional", "global"],
     "objectives-without-entry-points": ["objective_number", "objective"],
     "stakeholder-objectives": [
-        "stakeholder_group", "objectives_from_references", "objectives_stated",
-        "only_in_references", "only_stated",
+        "stakeholder_group",
+        "objectives_from_references",
+        "objectives_stated",
+        "only_in_references",
+        "only_stated",
     ],
     "stakeholder-matrix": ["stakeholder_group", "objective_number", "references"],
     "version-changes": ["referent", "wording", "zero_draft_paragraph", "adopted_paragraph"],
@@ -318,24 +409,51 @@ def test_iscm_references_adopted(rows: RunQuery) -> None:
     """Which wordings does A/RES/73/195 use for ISCMs, and where? (adopted analysis, Annex,
     table "References to ISCMs", lines 429-456; referents are the graph's names of the concepts)"""
     expected = [
-        ("regional consultative process on migration",
-         "regional consultative processes on migration", "§47; §50; §52"),
-        ("relevant subregional, regional and cross-regional processes and platforms",
-         "relevant subregional, regional and cross-regional processes and platforms", "§50"),
-        ("existing bilateral, subregional and regional platforms",
-         "existing bilateral, subregional and regional platforms", "§22(b)"),
-        ("existing global and regional forums on migration",
-         "existing global and regional forums on migration", "§30(b)"),
-        ("State-led processes and platforms at the global and regional levels",
-         "State-led processes and platforms at the global and regional levels", "§47"),
-        ("global, regional and subregional forums", "global, regional and subregional forums",
-         "§47"),
-        ("State-led initiatives on international migration",
-         "State-led initiatives on international migration", "§52"),
-        ("existing mechanisms, platforms and frameworks",
-         "existing mechanisms, platforms and frameworks", "§42"),
-        ("Global Forum on Migration and Development", "Global Forum on Migration and Development",
-         "§3; §34(f); §36(b); §43(c); §47; §51"),
+        (
+            "regional consultative process on migration",
+            "regional consultative processes on migration",
+            "§47; §50; §52",
+        ),
+        (
+            "relevant subregional, regional and cross-regional processes and platforms",
+            "relevant subregional, regional and cross-regional processes and platforms",
+            "§50",
+        ),
+        (
+            "existing bilateral, subregional and regional platforms",
+            "existing bilateral, subregional and regional platforms",
+            "§22(b)",
+        ),
+        (
+            "existing global and regional forums on migration",
+            "existing global and regional forums on migration",
+            "§30(b)",
+        ),
+        (
+            "State-led processes and platforms at the global and regional levels",
+            "State-led processes and platforms at the global and regional levels",
+            "§47",
+        ),
+        (
+            "global, regional and subregional forums",
+            "global, regional and subregional forums",
+            "§47",
+        ),
+        (
+            "State-led initiatives on international migration",
+            "State-led initiatives on international migration",
+            "§52",
+        ),
+        (
+            "existing mechanisms, platforms and frameworks",
+            "existing mechanisms, platforms and frameworks",
+            "§42",
+        ),
+        (
+            "Global Forum on Migration and Development",
+            "Global Forum on Migration and Development",
+            "§3; §34(f); §36(b); §43(c); §47; §51",
+        ),
     ]
     result = project(rows("iscm-references"), "wording", "referent", "paragraphs")
     assert sorted(result) == sorted(expected)
@@ -347,24 +465,40 @@ def test_iscm_references_zero_draft(rows: RunQuery) -> None:
     table lines 66-79, the rows quoted under "I. References to ISCMs", lines 87-145; the
     "Regional Migration Review Forum" row says "No more mentioned" and has no paragraph)"""
     expected = [
-        ("Regional consultative process on migration",
-         "regional consultative processes on migration", "§44; §47; §48"),
+        (
+            "Regional consultative process on migration",
+            "regional consultative processes on migration",
+            "§44; §47; §48",
+        ),
         ("GFMD", "Global Forum on Migration and Development", "§3; §44; §48"),
-        ("UN HLD IM",
-         "United Nations High-Level Dialogue on International Migration and Development",
-         "§3; §5; §46(a)"),
-        ("International Migration Review Forum", "International Migration Review Forum",
-         "§46(a); §46(b); §46(c); §46(e); §47; §48"),
+        (
+            "UN HLD IM",
+            "United Nations High-Level Dialogue on International Migration and Development",
+            "§3; §5; §46(a)",
+        ),
+        (
+            "International Migration Review Forum",
+            "International Migration Review Forum",
+            "§46(a); §46(b); §46(c); §46(e); §47; §48",
+        ),
         ("the international dialogue on migration", "international dialogue on migration", "§44"),
         ("IDM", "International Dialogue on Migration", "§48"),
-        ("existing regional platforms", "existing bilateral, subregional and regional platforms",
-         "§21(c)"),
-        ("existing global and regional fora on migration",
-         "existing global and regional forums on migration", "§29(b)"),
-        ("State-led processes and platforms at global and regional levels",
-         "State-led processes and platforms at the global and regional levels", "§44"),
-        ("global, regional and subregional fora", "global, regional and subregional forums",
-         "§44"),
+        (
+            "existing regional platforms",
+            "existing bilateral, subregional and regional platforms",
+            "§21(c)",
+        ),
+        (
+            "existing global and regional fora on migration",
+            "existing global and regional forums on migration",
+            "§29(b)",
+        ),
+        (
+            "State-led processes and platforms at global and regional levels",
+            "State-led processes and platforms at the global and regional levels",
+            "§44",
+        ),
+        ("global, regional and subregional fora", "global, regional and subregional forums", "§44"),
     ]
     result = project(rows("iscm-references", document=ZERO), "wording", "referent", "paragraphs")
     assert sorted(result) == sorted(expected)
@@ -395,35 +529,67 @@ def test_actor_references_gfmd_by_acronym(rows: RunQuery) -> None:
     gfmd = "Global Forum on Migration and Development"
     expected = {
         ADOPTED: [
-            ("§3", gfmd, "We also acknowledge the contributions of the Global Forum on Migration "
-             "and Development, launched in 2007."),
-            ("§34(f)", gfmd, "Promote inter-institutional networks and collaborative programmes "
-             "for partnerships between the private sector and educational institutions in "
-             "countries of origin and destination to enable mutually beneficial skills "
-             "development opportunities for migrants, communities and participating partners, "
-             "including by building on the best practices of the Business Mechanism developed in "
-             "the context of the Global Forum on Migration and Development."),
+            (
+                "§3",
+                gfmd,
+                "We also acknowledge the contributions of the Global Forum on Migration "
+                "and Development, launched in 2007.",
+            ),
+            (
+                "§34(f)",
+                gfmd,
+                "Promote inter-institutional networks and collaborative programmes "
+                "for partnerships between the private sector and educational institutions in "
+                "countries of origin and destination to enable mutually beneficial skills "
+                "development opportunities for migrants, communities and participating partners, "
+                "including by building on the best practices of the Business Mechanism developed "
+                "in the context of the Global Forum on Migration and Development.",
+            ),
             ("§36(b)", gfmd, ""),
-            ("§43(c)", gfmd, "…Building on the Global Forum on Migration and Development Platform "
-             "for Partnerships and other relevant sources…"),
-            ("§47", gfmd, "…we invite the Global Forum on Migration and Development, regional "
-             "consultative processes and other global, regional and subregional forums to provide "
-             "platforms to exchange experiences on the implementation of the Global Compact…"),
-            ("§51", gfmd, "…We invite the Global Forum on Migration and Development to provide a "
-             "space for annual informal exchange on the implementation of the Global Compact…"),
+            (
+                "§43(c)",
+                gfmd,
+                "…Building on the Global Forum on Migration and Development Platform "
+                "for Partnerships and other relevant sources…",
+            ),
+            (
+                "§47",
+                gfmd,
+                "…we invite the Global Forum on Migration and Development, regional "
+                "consultative processes and other global, regional and subregional forums to provide "
+                "platforms to exchange experiences on the implementation of the Global Compact…",
+            ),
+            (
+                "§51",
+                gfmd,
+                "…We invite the Global Forum on Migration and Development to provide a "
+                "space for annual informal exchange on the implementation of the Global Compact…",
+            ),
         ],
         ZERO: [
-            ("§3", "GFMD", "We also recognize the Global Forum on Migration and Development "
-             "launched in 2007. These platforms paved the way for the New York Declaration for "
-             "Refugees and Migrants..."),
-            ("§44", "GFMD", "...we invite the Global Forum on Migration and Development, Regional "
-             "Consultative Processes and other global, regional and subregional fora to provide "
-             "platforms to exchange experiences on the implementation of the Global Compact..."),
-            ("§48", "GFMD", "Recognizing the important contributions of State-led initiatives on "
-             "international migration, we invite fora, such as the Global Forum on Migration and "
-             "Development, the IOM International Dialogue on Migration, Regional Consultative "
-             "Processes, and others to contribute to the International Migration Review Forum "
-             "..."),
+            (
+                "§3",
+                "GFMD",
+                "We also recognize the Global Forum on Migration and Development "
+                "launched in 2007. These platforms paved the way for the New York Declaration for "
+                "Refugees and Migrants...",
+            ),
+            (
+                "§44",
+                "GFMD",
+                "...we invite the Global Forum on Migration and Development, Regional "
+                "Consultative Processes and other global, regional and subregional fora to provide "
+                "platforms to exchange experiences on the implementation of the Global Compact...",
+            ),
+            (
+                "§48",
+                "GFMD",
+                "Recognizing the important contributions of State-led initiatives on "
+                "international migration, we invite fora, such as the Global Forum on Migration and "
+                "Development, the IOM International Dialogue on Migration, Regional Consultative "
+                "Processes, and others to contribute to the International Migration Review Forum "
+                "...",
+            ),
         ],
     }
     result = rows("actor-references", actor="GFMD")
@@ -457,14 +623,20 @@ def test_actor_references_by_iri(rows: RunQuery) -> None:
     result = rows("actor-references", actor="https://w3id.org/iscm-kg/id/actor/idm")
     assert by_document(result, "paragraph", "wording", "quotation") == {
         ADOPTED: [("§52", "IOM’s International Dialogue on Migration", "")],
-        ZERO: [("§48", "IDM", "Recognizing the important contributions of State-led initiatives "
+        ZERO: [
+            (
+                "§48",
+                "IDM",
+                "Recognizing the important contributions of State-led initiatives "
                 "on international migration, we invite fora, such as the Global Forum on "
-                "Migration and Development, the IOM International Dialogue on Migration")],
+                "Migration and Development, the IOM International Dialogue on Migration",
+            )
+        ],
     }
 
 
 def test_actor_references_rcp_acronym(rows: RunQuery) -> None:
-    """"RCP" resolves to the category: adopted §47, §50, §52 (line 431), zero §44, §47, §48
+    """ "RCP" resolves to the category: adopted §47, §50, §52 (line 431), zero §44, §47, §48
     (line 67)."""
     result = rows("actor-references", actor="RCP")
     assert by_document(result, "paragraph") == {
@@ -485,20 +657,35 @@ def test_paragraph_actors_adopted_50(rows: RunQuery) -> None:
     references, line 949). The "§50e" quotation (line 1058) is another paragraph."""
     category = "Actor category"
     expected = [
-        ("International Migration Review Forum", "Global process on migration; Review process",
-         "International Migration Review Forum"),
-        ("regional consultative processes on migration", category,
-         "regional consultative process on migration"),
-        ("relevant subregional, regional and cross-regional processes and platforms", category,
-         "relevant subregional, regional and cross-regional processes and platforms"),
-        ("subregional, regional and cross-regional processes, platforms and organizations",
-         category, "subregional, regional and cross-regional processes, platforms and "
-         "organizations"),
-        ("United Nations regional economic commissions", category,
-         "United Nations regional economic commissions"),
+        (
+            "International Migration Review Forum",
+            "Global process on migration; Review process",
+            "International Migration Review Forum",
+        ),
+        (
+            "regional consultative processes on migration",
+            category,
+            "regional consultative process on migration",
+        ),
+        (
+            "relevant subregional, regional and cross-regional processes and platforms",
+            category,
+            "relevant subregional, regional and cross-regional processes and platforms",
+        ),
+        (
+            "subregional, regional and cross-regional processes, platforms and organizations",
+            category,
+            "subregional, regional and cross-regional processes, platforms and organizations",
+        ),
+        (
+            "United Nations regional economic commissions",
+            category,
+            "United Nations regional economic commissions",
+        ),
     ]
-    result = project(rows("paragraph-actors", paragraph="50"), "referent", "referent_type",
-                     "wording")
+    result = project(
+        rows("paragraph-actors", paragraph="50"), "referent", "referent_type", "wording"
+    )
     assert sorted(result) == sorted(expected)
 
 
@@ -509,15 +696,28 @@ def test_paragraph_actors_zero_44(rows: RunQuery) -> None:
     category = "Actor category"
     expected = [
         ("Global Forum on Migration and Development", "Global process on migration", "GFMD"),
-        ("global, regional and subregional forums", category,
-         "global, regional and subregional fora"),
-        ("regional consultative processes on migration", category,
-         "Regional consultative process on migration"),
-        ("State-led processes and platforms at the global and regional levels", category,
-         "State-led processes and platforms at global and regional levels"),
+        (
+            "global, regional and subregional forums",
+            category,
+            "global, regional and subregional fora",
+        ),
+        (
+            "regional consultative processes on migration",
+            category,
+            "Regional consultative process on migration",
+        ),
+        (
+            "State-led processes and platforms at the global and regional levels",
+            category,
+            "State-led processes and platforms at global and regional levels",
+        ),
     ]
-    result = project(rows("paragraph-actors", document=ZERO, paragraph="44"), "referent",
-                     "referent_type", "wording")
+    result = project(
+        rows("paragraph-actors", document=ZERO, paragraph="44"),
+        "referent",
+        "referent_type",
+        "wording",
+    )
     assert sorted(result) == sorted(expected)
 
 
@@ -543,7 +743,8 @@ def test_version_changes_chosen_referents(rows: RunQuery) -> None:
     §46a-§48 (line 70) vs adopted §49a-§52 (line 949); GFMD zero §44 vs adopted §47 (same "we
     invite the Global Forum…" quotation; zero §48 has no adopted GFMD counterpart, §3 keeps its
     number); UN HLD zero §5/§46a (line 69) vs adopted §6/§49a (line 947); trade unions zero
-    §21e/§21j/§42 (lines 197-199) vs adopted §22d/§22i/§44 (lines 655-672)."""
+    §21e/§21j/§42 (lines 197-199) vs adopted §22d/§22i/§44 (lines 655-672), and the
+    whole-of-society principle, cited §14 in the zero analysis and §15j in the adopted one."""
     expected = {
         ("regional consultative processes on migration", "§44", "§47"),
         ("regional consultative processes on migration", "§47", "§50"),
@@ -555,42 +756,47 @@ def test_version_changes_chosen_referents(rows: RunQuery) -> None:
         ("International Migration Review Forum", "§47", "§50"),
         ("International Migration Review Forum", "§48", "§52"),
         ("Global Forum on Migration and Development", "§44", "§47"),
-        ("United Nations High-Level Dialogue on International Migration and Development", "§5",
-         "§6"),
-        ("United Nations High-Level Dialogue on International Migration and Development",
-         "§46(a)", "§49(a)"),
+        (
+            "United Nations High-Level Dialogue on International Migration and Development",
+            "§5",
+            "§6",
+        ),
+        (
+            "United Nations High-Level Dialogue on International Migration and Development",
+            "§46(a)",
+            "§49(a)",
+        ),
         ("trade unions", "§21(e)", "§22(d)"),
         ("trade unions", "§21(j)", "§22(i)"),
         ("trade unions", "§42", "§44"),
+        ("trade unions", "§14", "§15(j)"),
     }
     chosen = {referent for referent, _, _ in expected}
-    result = project(rows("version-changes"), "referent", "zero_draft_paragraph",
-                     "adopted_paragraph")
+    result = project(
+        rows("version-changes"), "referent", "zero_draft_paragraph", "adopted_paragraph"
+    )
     assert {r for r in result if r[0] in chosen} == expected
     assert len(result) == len(set(result)), "duplicate rows"
     assert all(zero != adopted for _, zero, adopted in result), "a row that did not move"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="version-changes (query) pairs two references only when their paragraphs are linked "
-    "directly by iscm:correspondsTo; the zero analysis cites the guiding principles as §14 "
-    "without subdivision (data/cross-source/correspondences.ttl pairs Rev 1 §14 with adopted §15 "
-    "as a whole), so the whole-of-society mentions that moved from §14 to §15(j) (trade unions, "
-    "civil society, local communities, private sector, diasporas) and the private sector's rule "
-    "of law mention §14 -> §15(d) are missing",
-)
 def test_version_changes_guiding_principles(rows: RunQuery) -> None:
     """Whole-of-society approach: zero "(§ 14)" (lines 195, 203, 222, 185, 239) is adopted
     "(§15j)" (lines 617, 645, 682, 764, 866); rule of law: zero "(§14, Rule of Law and Due
     Process)" (line 221) is adopted "(§15d)" (line 759)."""
     expected = {
         (group, "§14", "§15(j)")
-        for group in ("trade unions", "civil society", "local authorities and communities",
-                      "private sector", "diasporas")
+        for group in (
+            "trade unions",
+            "civil society",
+            "local authorities and communities",
+            "private sector",
+            "diasporas",
+        )
     } | {("private sector", "§14", "§15(d)")}
-    result = set(project(rows("version-changes"), "referent", "zero_draft_paragraph",
-                         "adopted_paragraph"))
+    result = set(
+        project(rows("version-changes"), "referent", "zero_draft_paragraph", "adopted_paragraph")
+    )
     assert expected <= result
 
 
@@ -603,46 +809,52 @@ def test_referents_by_version_in_both(rows: RunQuery) -> None:
     expected = {
         "regional consultative processes on migration": ("§44; §47; §48", "§47; §50; §52"),
         "Global Forum on Migration and Development": (
-            "§3; §44; §48", "§3; §34(f); §36(b); §43(c); §47; §51"),
+            "§3; §44; §48",
+            "§3; §34(f); §36(b); §43(c); §47; §51",
+        ),
         "International Migration Review Forum": (
             "§46(a); §46(b); §46(c); §46(e); §47; §48",
-            "§49(a); §49(b); §49(c); §49(d); §49(e); §50; §50(e); §51; §52; §53; §54"),
+            "§49(a); §49(b); §49(c); §49(d); §49(e); §50; §50(e); §51; §52; §53; §54",
+        ),
         "International Organization for Migration": (
-            "§16(c); §17(c); §21(b); §43(b)", "§17(e); §22(l); §45(a); §52"),
+            "§16(c); §17(c); §21(b); §43(b)",
+            "§17(e); §22(l); §45(a); §52",
+        ),
         "trade unions": (
             joined(label(c) for c in ZERO_STAKEHOLDERS["trade unions"]),
-            joined(label(c) for c in ADOPTED_STAKEHOLDERS["trade unions"])),
+            joined(label(c) for c in ADOPTED_STAKEHOLDERS["trade unions"]),
+        ),
         "private sector": (
-            joined(dict.fromkeys(label(c) for c in sort_citations(
-                ZERO_STAKEHOLDERS["private sector"]))),
-            joined(dict.fromkeys(label(c) for c in sort_citations(
-                ADOPTED_STAKEHOLDERS["private sector"])))),
+            joined(
+                dict.fromkeys(label(c) for c in sort_citations(ZERO_STAKEHOLDERS["private sector"]))
+            ),
+            joined(
+                dict.fromkeys(
+                    label(c) for c in sort_citations(ADOPTED_STAKEHOLDERS["private sector"])
+                )
+            ),
+        ),
     }
     result = {r["referent"]: r for r in rows("referents-by-version")}
     for referent, (zero, adopted) in expected.items():
         row = result[referent]
         assert (row["zero_draft_paragraphs"], row["adopted_paragraphs"], row["status"]) == (
-            zero, adopted, "both"), referent
+            zero,
+            adopted,
+            "both",
+        ), referent
 
 
 def sort_citations(citations: list[str]) -> list[str]:
     """Citations in document order (number, then subdivision)."""
+
     def key(c: str) -> tuple[int, str, str]:
         number, letter, roman = _CITATION.fullmatch(c.replace(" ", "")).groups()  # type: ignore[union-attr]
         return int(number), letter, roman
+
     return sorted(citations, key=key)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data: data/zero-draft-rev1/references.ttl adds framework references with no table "
-    "row (ref/zero/iom/5 Global Migration Data Portal §16c, iom/6 MICIC Guidelines §17c, iom/7 "
-    "IRIS §21b, gmg/2 GMG Principles and Guidelines §22a) while data/adopted-text has none for "
-    "the same frameworks in the same quotations (§17e, §22l, §23l); referents-by-version "
-    "therefore says the Data Portal, IRIS and the GMG Principles and Guidelines are 'only Zero "
-    "Draft Rev 1', though both analyses quote them, and the MICIC Guidelines 'both', though only "
-    "the adopted analysis has a row for them (the zero analysis lists §17c as an IOM reference)",
-)
 def test_referents_by_version_only_one_version(rows: RunQuery) -> None:
     """What appears in one analysis only? Every referent of the zero analysis (table lines
     66-83, stakeholder headings) is also in the adopted one. Only the adopted analysis has
@@ -695,13 +907,6 @@ def test_references_per_objective(rows: RunQuery) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data: the zero-draft framework references ref/zero/iom/5 (§16c), iom/6 (§17c), iom/7 "
-    "(§21b) and gmg/2 (§22a) repeat a quotation already recorded as the IOM/GMG table row's "
-    "reference, so Zero Draft Rev 1 objectives 1, 2, 6, 7 count 2, 5, 10, 3 references instead "
-    "of 1, 4, 9, 2 (the adopted data records no such references for §17e, §22l, §23l)",
-)
 def test_references_per_objective_zero_framework_objectives(rows: RunQuery) -> None:
     """Zero Draft Rev 1, objectives 1, 2, 6 and 7: IOM "§16c; §17c; §21b" (line 83), GMG "§22a"
     (line 82), and the stakeholder quotations (e.g. objective 6 = §21c existing platforms, §21c
@@ -712,9 +917,11 @@ def test_references_per_objective_zero_framework_objectives(rows: RunQuery) -> N
         int(r["objective_number"]): r["zero_draft_references"]
         for r in rows("references-per-objective")
     }
-    assert {n: result[n] for n in FRAMEWORK_OBJECTIVES} == {
-        n: str(zero[n]) for n in FRAMEWORK_OBJECTIVES
-    } == {1: "1", 2: "4", 6: "9", 7: "2"}
+    assert (
+        {n: result[n] for n in FRAMEWORK_OBJECTIVES}
+        == {n: str(zero[n]) for n in FRAMEWORK_OBJECTIVES}
+        == {1: "1", 2: "4", 6: "9", 7: "2"}
+    )
 
 
 # ------------------------------------------------------------------ stakeholder-objectives
@@ -735,21 +942,40 @@ def test_stakeholder_objectives(
     expected = []
     for group in sorted(citations):
         found = stakeholder_objectives(citations[group], document)
-        expected.append((
-            group, joined(found), joined(stated[group]),
-            joined(n for n in found if n not in stated[group]),
-            joined(n for n in stated[group] if n not in found),
-        ))
-    result = project(rows("stakeholder-objectives", document=document),
-                     "stakeholder_group", "objectives_from_references", "objectives_stated",
-                     "only_in_references", "only_stated")
+        expected.append(
+            (
+                group,
+                joined(found),
+                joined(stated[group]),
+                joined(n for n in found if n not in stated[group]),
+                joined(n for n in stated[group] if n not in found),
+            )
+        )
+    result = project(
+        rows("stakeholder-objectives", document=document),
+        "stakeholder_group",
+        "objectives_from_references",
+        "objectives_stated",
+        "only_in_references",
+        "only_stated",
+    )
     assert result == expected
 
 
 def test_stakeholder_objectives_hand_checked() -> None:
     """The transcriptions give the lists one reads off the sources by hand."""
     assert stakeholder_objectives(ADOPTED_STAKEHOLDERS["private sector"], ADOPTED) == [
-        2, 3, 5, 6, 7, 13, 18, 19, 20, 23]
+        2,
+        3,
+        5,
+        6,
+        7,
+        13,
+        18,
+        19,
+        20,
+        23,
+    ]
     assert stakeholder_objectives(ADOPTED_STAKEHOLDERS["diasporas"], ADOPTED) == [1, 3, 16, 17, 19]
     assert stakeholder_objectives(ZERO_STAKEHOLDERS["civil society"], ZERO) == [2, 3, 12, 16]
     assert stakeholder_objectives(ZERO_STAKEHOLDERS["diasporas"], ZERO) == [3, 16, 17, 19]
@@ -773,8 +999,12 @@ def test_stakeholder_matrix(rows: RunQuery, document: str, citations: dict[str, 
             n for c in citations[group] if (n := objective_of(c, document)) is not None
         )
         expected += [(group, str(n), str(counts[n])) for n in sorted(counts)]
-    result = project(rows("stakeholder-matrix", document=document),
-                     "stakeholder_group", "objective_number", "references")
+    result = project(
+        rows("stakeholder-matrix", document=document),
+        "stakeholder_group",
+        "objective_number",
+        "references",
+    )
     assert result == expected
     assert ("diasporas", "19", "8" if document == ADOPTED else "6") in result
 
@@ -792,12 +1022,16 @@ def test_objectives_without_actors(rows: RunQuery, document: str, expected: list
     table row cites §25, §27, §31, §38 (objectives 9, 11, 15, 22), and objective 11 has a regional
     entry point (line 190). Zero: none cites §19, §24, §25, §26, §30, §33, §36, §37 (4, 9, 10, 11,
     15, 18, 21, 22); 10, 11, 18 and 21 have entry points (lines 34-52)."""
-    missing = [n for n in range(1, 24 if document == ADOPTED else 23)
-               if references_per_objective(document)[n] == 0]
+    missing = [
+        n
+        for n in range(1, 24 if document == ADOPTED else 23)
+        if references_per_objective(document)[n] == 0
+    ]
     assert set(expected) <= set(missing)
     titles = objective_titles()
-    result = project(rows("objectives-without-actors", document=document),
-                     "objective_number", "objective")
+    result = project(
+        rows("objectives-without-actors", document=document), "objective_number", "objective"
+    )
     assert result == [(str(n), titles[n]) for n in expected]
 
 
@@ -813,11 +1047,14 @@ def test_objective_profile_6(rows: RunQuery) -> None:
     result = rows("objective-profile", objective="6")
     assert project(where(result, aspect="title"), "value") == [(objective_titles()[6],)]
     assert objective_titles()[6] == (
-        "Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work")
+        "Facilitate fair and ethical recruitment and safeguard conditions that ensure decent work"
+    )
     short = project(where(result, aspect="short name"), "value")
     assert short == [("Recruitment and decent work",)]  # objectives.tsv, un_network_short_label
     assert sorted(project(where(result, aspect="stated in"), "document", "paragraph")) == [
-        (ADOPTED, "§22"), (ZERO, "§21")]
+        (ADOPTED, "§22"),
+        (ZERO, "§21"),
+    ]
     engagement = (
         "ISCMs are referred to indirectly here as existing platforms. ISCMs with labour migration "
         "thematic focus can share their experiences and further foster inter-state dialogue on "
@@ -826,34 +1063,50 @@ def test_objective_profile_6(rows: RunQuery) -> None:
     for level in ("regional", "global"):
         engaged = where(result, aspect=f"entry point, {level} engagement of ISCMs")
         assert sorted(project(engaged, "document", "value")) == [
-            (ADOPTED, engagement), (ZERO, engagement)]
-    assert project(where(result, aspect="entry point, global action"), "value") == [
-        ("international labour mobility + international guidelines and best practices",)] * 2
+            (ADOPTED, engagement),
+            (ZERO, engagement),
+        ]
+    assert (
+        project(where(result, aspect="entry point, global action"), "value")
+        == [("international labour mobility + international guidelines and best practices",)] * 2
+    )
     stakeholders = {
         (group, doc, label(c))
         for doc, table in ((ADOPTED, ADOPTED_STAKEHOLDERS), (ZERO, ZERO_STAKEHOLDERS))
-        for group, citations in table.items() for c in citations
+        for group, citations in table.items()
+        for c in citations
         if objective_of(c, doc) == 6
     }
-    assert set(project(where(result, aspect="stakeholder group"),
-                       "value", "document", "paragraph")) == stakeholders
-    assert set(project(where(result, aspect="actor or category", document=ADOPTED),
-                       "value", "paragraph")) == {
+    assert (
+        set(project(where(result, aspect="stakeholder group"), "value", "document", "paragraph"))
+        == stakeholders
+    )
+    assert set(
+        project(where(result, aspect="actor or category", document=ADOPTED), "value", "paragraph")
+    ) == {
         ("cross-regional dialogue", "§22(b)"),
         ("existing bilateral, subregional and regional platforms", "§22(b)"),
         ("International Organization for Migration", "§22(l)"),
     }
     summaries = project(where(result, aspect="listed in a summary"), "document", "value")
-    assert sorted(summaries) == sorted([
-        (ADOPTED, "ISCMs and effective practices and models established by them are (indirectly) "
-         "referred to under Objectives 6 (Recruitment and work), Objective 14 (Consular "
-         "protection), and Objective 18 (skills, qualifications."),
-        (ADOPTED, "trade unions (Objectives 2, 3, 6, 18)"),
-        (ADOPTED, "the private sector (Objectives 2, 3, 5, 6, 7, 18, 19, 20, 23)"),
-        (ZERO, "ISCMs and effective practices and models established by them are indirectly "
-         "referred to under Objectives 6 (Recruitment and work), Objective 14 (Consular "
-         "protection), Objective 18 (skills, qualifications), and Objective 19 (Migrants' "
-         "contribution to sustainable development)."),
-        (ZERO, "trade unions (Objectives 5, 6)"),
-        (ZERO, "the private sector (Objectives 2, 3, 5, 6, 11, 20)"),
-    ])
+    assert sorted(summaries) == sorted(
+        [
+            (
+                ADOPTED,
+                "ISCMs and effective practices and models established by them are (indirectly) "
+                "referred to under Objectives 6 (Recruitment and work), Objective 14 (Consular "
+                "protection), and Objective 18 (skills, qualifications.",
+            ),
+            (ADOPTED, "trade unions (Objectives 2, 3, 6, 18)"),
+            (ADOPTED, "the private sector (Objectives 2, 3, 5, 6, 7, 18, 19, 20, 23)"),
+            (
+                ZERO,
+                "ISCMs and effective practices and models established by them are indirectly "
+                "referred to under Objectives 6 (Recruitment and work), Objective 14 (Consular "
+                "protection), Objective 18 (skills, qualifications), and Objective 19 (Migrants' "
+                "contribution to sustainable development).",
+            ),
+            (ZERO, "trade unions (Objectives 5, 6)"),
+            (ZERO, "the private sector (Objectives 2, 3, 5, 6, 11, 20)"),
+        ]
+    )

@@ -186,8 +186,7 @@ ADOPTED_ENGAGEMENTS: dict[Key, str] = {
     (11, "regional"): "ISCMs engaged in border management can contribute with their effective "
     "practices and continue acting as platforms for inter-state dialogue on border management, "
     "as well as build the capacities of their member states.",
-    (1, "global"): "Global processes on migration collecting data can contribute to this "
-    "process.",
+    (1, "global"): "Global processes on migration collecting data can contribute to this process.",
     (8, "global"): "ISCMs addressing irregular migration can contribute to achieving convergence "
     "and coordination among the States and other stakeholders",
     (10, "global"): "ISCMs addressing counter-trafficking are best placed to share their best "
@@ -223,7 +222,9 @@ def test_the_transcriptions_have_the_objectives_one_reads() -> None:
     global_ = {1, 6, 8, 10, 14, 18, 19, 21}
     for actions in (ADOPTED_ACTIONS, ZERO_ACTIONS):
         assert (with_level(actions, "regional"), with_level(actions, "global")) == (
-            regional, global_)
+            regional,
+            global_,
+        )
 
 
 # ----------------------------------------------------------------------------- entry-points
@@ -247,8 +248,7 @@ def test_entry_points_by_level(rows: RunQuery, level: str) -> None:
     """--param level=regional/global keeps the rows of that part of the adopted table."""
     result = project(rows("entry-points", level=level), "objective_number", "level", "action")
     assert result == [
-        (str(n), lv, ADOPTED_ACTIONS[(n, lv)]) for n, lv in ordered(ADOPTED_ACTIONS)
-        if lv == level
+        (str(n), lv, ADOPTED_ACTIONS[(n, lv)]) for n, lv in ordered(ADOPTED_ACTIONS) if lv == level
     ]
 
 
@@ -265,8 +265,12 @@ def test_entry_point_coverage(rows: RunQuery, document: str) -> None:
     count = 23 if document == ADOPTED else 22
     yes_no = {True: "yes", False: "no"}
     expected = [
-        (str(n), titles[n], yes_no[n in with_level(actions, "regional")],
-         yes_no[n in with_level(actions, "global")])
+        (
+            str(n),
+            titles[n],
+            yes_no[n in with_level(actions, "regional")],
+            yes_no[n in with_level(actions, "global")],
+        )
         for n in range(1, count + 1)
     ]
     result = rows("entry-point-coverage", document=document)
@@ -281,16 +285,19 @@ def test_entry_point_coverage(rows: RunQuery, document: str) -> None:
     [(ADOPTED, [4, 7, 9, 13, 15, 16, 17, 20, 22, 23]), (ZERO, [4, 7, 9, 13, 15, 16, 17, 20, 22])],
     ids=["adopted", "zero-draft"],
 )
-def test_objectives_without_entry_points(rows: RunQuery, document: str,
-                                         expected: list[int]) -> None:
+def test_objectives_without_entry_points(
+    rows: RunQuery, document: str, expected: list[int]
+) -> None:
     """Which objectives have no row in either part of the version's table?"""
     actions, _ = TABLES[document]
     assert expected == sorted(
-        set(range(1, 24 if document == ADOPTED else 23)) - {n for n, _ in actions})
+        set(range(1, 24 if document == ADOPTED else 23)) - {n for n, _ in actions}
+    )
     titles = objective_titles()
     result = rows("objectives-without-entry-points", document=document)
     assert project(result, "objective_number", "objective") == [
-        (str(n), titles[n]) for n in expected]
+        (str(n), titles[n]) for n in expected
+    ]
 
 
 # --------------------------------------------------------------------- entry-point-changes
@@ -301,7 +308,8 @@ def reworded(level: str | None = None) -> list[tuple[str, str, str, str]]:
     return [
         (str(n), lv, ZERO_ACTIONS[(n, lv)], ADOPTED_ACTIONS[(n, lv)])
         for n, lv in ordered(ADOPTED_ACTIONS)
-        if (n, lv) in ZERO_ACTIONS and ZERO_ACTIONS[(n, lv)] != ADOPTED_ACTIONS[(n, lv)]
+        if (n, lv) in ZERO_ACTIONS
+        and ZERO_ACTIONS[(n, lv)] != ADOPTED_ACTIONS[(n, lv)]
         and level in (None, lv)
     ]
 
@@ -312,17 +320,29 @@ def test_entry_point_changes(rows: RunQuery) -> None:
     and 11 and global 6, 8, 10, 18, 19 have the same words in both tables."""
     expected = reworded()
     assert [(int(n), lv) for n, lv, _, _ in expected] == [
-        (1, "global"), (2, "regional"), (3, "regional"), (5, "regional"), (6, "regional"),
-        (10, "regional"), (12, "regional"), (14, "regional"), (14, "global"), (18, "regional"),
-        (19, "regional"), (21, "global"),
+        (1, "global"),
+        (2, "regional"),
+        (3, "regional"),
+        (5, "regional"),
+        (6, "regional"),
+        (10, "regional"),
+        (12, "regional"),
+        (14, "regional"),
+        (14, "global"),
+        (18, "regional"),
+        (19, "regional"),
+        (21, "global"),
     ]
     result = rows("entry-point-changes")
-    assert project(result, "objective_number", "level", "zero_draft_action",
-                   "adopted_action") == expected
+    assert (
+        project(result, "objective_number", "level", "zero_draft_action", "adopted_action")
+        == expected
+    )
 
 
 def test_entry_point_changes_global(rows: RunQuery) -> None:
     """--param level=global: objectives 1, 14 and 21."""
     result = rows("entry-point-changes", level="global")
-    assert project(result, "objective_number", "level", "zero_draft_action",
-                   "adopted_action") == reworded("global")
+    assert project(
+        result, "objective_number", "level", "zero_draft_action", "adopted_action"
+    ) == reworded("global")

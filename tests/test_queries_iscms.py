@@ -69,7 +69,12 @@ def normalized(text: str) -> str:
 # --------------------------------------------------- the list of active ISCMs (zero analysis)
 
 AFRICA, AMERICAS, ASIA, EUROPE, MIDDLE_EAST = (
-    "Africa", "Americas", "Asia and Pacific", "Europe", "Middle East")
+    "Africa",
+    "Americas",
+    "Asia and Pacific",
+    "Europe",
+    "Middle East",
+)
 
 # "Regional Consultative Processes on Migration", lines 294-334, by region heading. Line 300
 # runs two names together ("…Integrated Border Management Budapest Process").
@@ -111,25 +116,40 @@ IRFS: dict[str, tuple[str, set[str]]] = {
     "khartoum": ("EU-Horn of Africa Migration Route Initiative", {AFRICA, EUROPE}),
     "rabat": ("Euro-African Dialogue on Migration and Development", {AFRICA, EUROPE}),
     # "Africa - Asia -- Americas - Europe"
-    "acp_eu": ("African, Caribbean and Pacific Group of States — European Union Dialogue on "
-               "Migration", {AFRICA, ASIA, AMERICAS, EUROPE}),
+    "acp_eu": (
+        "African, Caribbean and Pacific Group of States — European Union Dialogue on Migration",
+        {AFRICA, ASIA, AMERICAS, EUROPE},
+    ),
     # "Americas - Europe"
     "fibemyd": ("Ibero-American Forum on Migration and Development", {AMERICAS, EUROPE}),
-    "eu_celac": ("European Union – Latin America and the Caribbean Structured and Comprehensive "
-                 "Biregional Dialogue on Migration", {AMERICAS, EUROPE}),
+    "eu_celac": (
+        "European Union – Latin America and the Caribbean Structured and Comprehensive "
+        "Biregional Dialogue on Migration",
+        {AMERICAS, EUROPE},
+    ),
     "riam": ("Ibero-American Network of Migration Authorities", {AMERICAS, EUROPE}),
     # "Asia - Europe"
-    "asem_dg": ("The Asia – European Union Meeting's Conference of the Directors General of "
-                "Immigration and Management of Migratory Flows", {ASIA, EUROPE}),
+    "asem_dg": (
+        "The Asia – European Union Meeting's Conference of the Directors General of "
+        "Immigration and Management of Migratory Flows",
+        {ASIA, EUROPE},
+    ),
     # "Asia – Middle East"
-    "abu_dhabi": ("Ministerial Consultation on Overseas Employment and Contractual Labour for "
-                  "Countries of Origin and Destination in Asia", {ASIA, MIDDLE_EAST}),
+    "abu_dhabi": (
+        "Ministerial Consultation on Overseas Employment and Contractual Labour for "
+        "Countries of Origin and Destination in Asia",
+        {ASIA, MIDDLE_EAST},
+    ),
     # "Europe - Asia - Americas"
-    "igc": ("Inter-Governmental Consultations on Migration, Asylum and Refugees",
-            {EUROPE, ASIA, AMERICAS}),
+    "igc": (
+        "Inter-Governmental Consultations on Migration, Asylum and Refugees",
+        {EUROPE, ASIA, AMERICAS},
+    ),
     # "Europe – Asia – Americas – the Middle East"
-    "bali": ("Bali Process on People Smuggling, Trafficking in Persons and Related Transnational "
-             "Crime", {EUROPE, ASIA, AMERICAS, MIDDLE_EAST}),
+    "bali": (
+        "Bali Process on People Smuggling, Trafficking in Persons and Related Transnational Crime",
+        {EUROPE, ASIA, AMERICAS, MIDDLE_EAST},
+    ),
     # "Intra-African"
     "pafom": ("Pan-African Forum on migration", {AFRICA}),
 }
@@ -190,7 +210,8 @@ def test_iscms_rcp(rows: RunQuery) -> None:
     """--param type=rcp: the 16 RCPs of the list, each with the region of its heading."""
     result = project(rows("iscms", type="rcp"), "type", "name", "regions")
     assert sorted(result) == sorted(
-        ("RCP", name, next(iter(regions_of_rcp(key)))) for key, name in RCP_NAMES.items())
+        ("RCP", name, next(iter(regions_of_rcp(key)))) for key, name in RCP_NAMES.items()
+    )
 
 
 def test_iscms_irf_regions(rows: RunQuery) -> None:
@@ -218,8 +239,25 @@ ASSOCIATED: dict[str, set[str]] = {
     "un_hld": {"United Nations General Assembly"},
     # "none", "none recorded", "none (outside UN structure…)", "none recorded (EU and AU
     # Commissions participated)"
-    **{key: set() for key in ("almaty", "budapest", "prague", "colombo", "pidc", "rcm", "sacm",
-                              "cmc", "khartoum", "riam", "abu_dhabi", "igc", "bali", "gfmd")},
+    **{
+        key: set()
+        for key in (
+            "almaty",
+            "budapest",
+            "prague",
+            "colombo",
+            "pidc",
+            "rcm",
+            "sacm",
+            "cmc",
+            "khartoum",
+            "riam",
+            "abu_dhabi",
+            "igc",
+            "bali",
+            "gfmd",
+        )
+    },
 }
 # iscms.tsv names organizations the graph has no actor for.
 ASSOCIATED_MISSING: dict[str, set[str]] = {
@@ -234,22 +272,16 @@ def test_iscms_associated_organizations(rows: RunQuery) -> None:
     """With which organization is each ISCM associated, where the sources or iscms.tsv say?"""
     result = {r["name"]: split(r["associated_with"]) for r in rows("iscms")}
     assert {NAMES[k]: result[NAMES[k]] for k in ASSOCIATED} == {
-        NAMES[k]: v for k, v in ASSOCIATED.items()}
+        NAMES[k]: v for k, v in ASSOCIATED.items()
+    }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data: reference/iscms.tsv (associated_org) names the European Commission for the "
-    "EaP Panel, the Rabat Process and the ACP-EU Dialogue and the Western Mediterranean Forum for "
-    "the 5+5 Dialogue, but data/reference/iscm-records.ttl keeps them only as associationText "
-    "(no actor, no iscm:recordedAssociation), so iscms shows the EaP Panel with no associated "
-    "organization at all and the three others with one of their two",
-)
 def test_iscms_associated_organizations_missing(rows: RunQuery) -> None:
     """The associations of reference/iscms.tsv for which the graph has no organization."""
     result = {r["name"]: split(r["associated_with"]) for r in rows("iscms")}
     assert {NAMES[k]: result[NAMES[k]] for k in ASSOCIATED_MISSING} == {
-        NAMES[k]: v for k, v in ASSOCIATED_MISSING.items()}
+        NAMES[k]: v for k, v in ASSOCIATED_MISSING.items()
+    }
 
 
 # --------------------------------------------------------------------------- iscms-by-region
@@ -289,20 +321,29 @@ def test_regional_partners_iscms(rows: RunQuery) -> None:
     none)."""
     result = {r["region"]: split(r["iscms"]) for r in rows("regional-partners")}
     assert result[AFRICA] == {
-        "IGAD-RCP", "MIDCOM", "MIDCAS", "MIDSA", "MIDWA",
-        "5+5 Dialogue on Migration in the Western Mediterranean", "Khartoum Process",
-        "Rabat Process", "ACP — EU Dialogue on Migration", "Pan-African Forum on migration",
+        "IGAD-RCP",
+        "MIDCOM",
+        "MIDCAS",
+        "MIDSA",
+        "MIDWA",
+        "5+5 Dialogue on Migration in the Western Mediterranean",
+        "Khartoum Process",
+        "Rabat Process",
+        "ACP — EU Dialogue on Migration",
+        "Pan-African Forum on migration",
     }
     assert result[MIDDLE_EAST] == {"ARCP", "Abu Dhabi Dialogue", "Bali Process"}
     counts = {region: len(names) for region, names in result.items()}
-    assert counts == {region: len(RCPS[region]) + sum(region in r for _, r in IRFS.values())
-                      for region in RCPS}
+    assert counts == {
+        region: len(RCPS[region]) + sum(region in r for _, r in IRFS.values()) for region in RCPS
+    }
 
 
 # ------------------------------------------------------------------ state-iscms, memberships
 
 RCP_INVITATIONS = (  # information note, Annex I: GCM §47, §50, §52; A/RES/73/326 §10, §12
-    "A/RES/73/195 §47; A/RES/73/195 §50; A/RES/73/195 §52; A/RES/73/326 §10; A/RES/73/326 §12")
+    "A/RES/73/195 §47; A/RES/73/195 §50; A/RES/73/195 §52; A/RES/73/326 §10; A/RES/73/326 §12"
+)
 
 
 @pytest.mark.parametrize("state", ["SEN", "TKM", "EGY", "PHL"])
@@ -312,9 +353,14 @@ def test_state_iscms(rows: RunQuery, state: str) -> None:
     of GCM §47, §50, §52 and A/RES/73/326 §10, §12 (information note, Annex I, lines 313-415);
     no invitation names inter-regional forums."""
     expected = sorted(
-        (NAMES[r["iscm_key"]], r["role"], r["as_of"],
-         RCP_INVITATIONS if r["iscm_key"] in RCP_NAMES else "")
-        for r in read_tsv("members.tsv") if r["iso3"] == state
+        (
+            NAMES[r["iscm_key"]],
+            r["role"],
+            r["as_of"],
+            RCP_INVITATIONS if r["iscm_key"] in RCP_NAMES else "",
+        )
+        for r in read_tsv("members.tsv")
+        if r["iso3"] == state
     )
     result = project(rows("state-iscms", state=state), "iscm", "role", "as_of", "invited_by")
     assert sorted(result) == expected
@@ -360,19 +406,34 @@ def test_iscm_facts(rows: RunQuery) -> None:
     """Founding year, secretariat, association and notes of the 31 listed ISCMs, each with its
     URLs: reference/iscms.tsv, row by row."""
     expected = sorted(
-        (NAMES[r["key"]], r["established"], r["secretariat_or_support"], r["associated_org"],
-         r["notes"], frozenset(u.strip() for u in r["source"].split(" ; ")))
+        (
+            NAMES[r["key"]],
+            r["established"],
+            r["secretariat_or_support"],
+            r["associated_org"],
+            r["notes"],
+            frozenset(u.strip() for u in r["source"].split(" ; ")),
+        )
         for r in read_tsv("iscms.tsv")
     )
     result = sorted(
-        (r["iscm"], r["founded"], r["secretariat"], r["associated_organization"], r["notes"],
-         frozenset(r["sources"].split(" ; ")))
+        (
+            r["iscm"],
+            r["founded"],
+            r["secretariat"],
+            r["associated_organization"],
+            r["notes"],
+            frozenset(r["sources"].split(" ; ")),
+        )
         for r in rows("iscm-facts")
     )
     assert result == expected
     founded = {name: year for name, year, *_ in result}
     assert (founded[NAMES["gfmd"]], founded[NAMES["igc"]], founded[NAMES["budapest"]]) == (
-        "2007", "1985", "1993")
+        "2007",
+        "1985",
+        "1993",
+    )
 
 
 # ----------------------------------------------------------------------------- grcp-meetings
@@ -386,36 +447,57 @@ def test_grcp_meetings(rows: RunQuery) -> None:
     Switzerland")."""
     result = rows("grcp-meetings")
     assert sorted({r["meeting"] for r in result}) == [
-        "GRCP 1", "GRCP 2", "GRCP 3", "GRCP 4", "GRCP 5", "GRCP 6", "GRCP 7", "GRCP 9"]
+        "GRCP 1",
+        "GRCP 2",
+        "GRCP 3",
+        "GRCP 4",
+        "GRCP 5",
+        "GRCP 6",
+        "GRCP 7",
+        "GRCP 9",
+    ]
     facts = set(project(result, "meeting", "start", "end", "place", "theme", "source"))
     assert {
-        ("GRCP 3", "2011-10-25", "2011-10-26", "Gaborone, Botswana",
-         "Enhancing Cooperation on Migration through Dialogue and Capacity-building",
-         "https://publications.iom.int/fr/books/third-global-meeting-chairs-and-secretariats-"
-         "regional-consultative-processes-migration-rcps"),
-        ("GRCP 4", "2013-05-22", "2013-05-23", "Lima, Peru",
-         "Defining the Place of RCPs in a Changing International Migration Landscape",
-         "https://www.iom.int/2013-global-iscm-meeting"),
+        (
+            "GRCP 3",
+            "2011-10-25",
+            "2011-10-26",
+            "Gaborone, Botswana",
+            "Enhancing Cooperation on Migration through Dialogue and Capacity-building",
+            "https://publications.iom.int/fr/books/third-global-meeting-chairs-and-secretariats-"
+            "regional-consultative-processes-migration-rcps",
+        ),
+        (
+            "GRCP 4",
+            "2013-05-22",
+            "2013-05-23",
+            "Lima, Peru",
+            "Defining the Place of RCPs in a Changing International Migration Landscape",
+            "https://www.iom.int/2013-global-iscm-meeting",
+        ),
         ("GRCP 4", "2013", "", "", "", NOTE),
         ("GRCP 6", "2016", "", "", "Migration and the Sustainable Development Goals (SDGs)", NOTE),
-        ("GRCP 7", "2017-10-10", "2017-10-11", "Geneva, Switzerland",
-         "Inter-State Consultation Mechanisms on Migration and the Global Compact for Safe, "
-         "Orderly and Regular Migration", ZERO_ANALYSIS),
-        ("GRCP 9", "2021-11-10", "2021-11-11", "online",
-         "International Migration Review Forum: an Opportunity for Inter-State Consultations "
-         "Mechanisms on Migration to Contribute to the Global Governance of Migration",
-         "https://iom.int/2021-global-iscm-meeting"),
+        (
+            "GRCP 7",
+            "2017-10-10",
+            "2017-10-11",
+            "Geneva, Switzerland",
+            "Inter-State Consultation Mechanisms on Migration and the Global Compact for Safe, "
+            "Orderly and Regular Migration",
+            ZERO_ANALYSIS,
+        ),
+        (
+            "GRCP 9",
+            "2021-11-10",
+            "2021-11-11",
+            "online",
+            "International Migration Review Forum: an Opportunity for Inter-State Consultations "
+            "Mechanisms on Migration to Contribute to the Global Governance of Migration",
+            "https://iom.int/2021-global-iscm-meeting",
+        ),
     } <= facts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="query: grcp-meetings pairs every theme of a meeting node with every "
-    "prov:wasDerivedFrom of that node, so GRCP 7 (event/grcp-7, described by both the zero "
-    "analysis and the information note) shows the note's wording 'the role of ISCMs and other "
-    "regional partners …' as coming from the zero analysis, and the official theme with the "
-    "Geneva dates as coming from the note, which gives neither",
-)
 def test_grcp_7_themes_and_their_sources(rows: RunQuery) -> None:
     """Which source gives which GRCP 7 theme? The official theme is in the GRCP 7 Highlights of
     the zero analysis (line 259); the information note describes the meeting as "focusing on the
@@ -423,10 +505,16 @@ def test_grcp_7_themes_and_their_sources(rows: RunQuery) -> None:
     economic Commissions) in the GCM" (lines 73-74)."""
     result = [r for r in rows("grcp-meetings") if r["meeting"] == "GRCP 7"]
     assert set(project(result, "theme", "source")) == {
-        ("Inter-State Consultation Mechanisms on Migration and the Global Compact for Safe, "
-         "Orderly and Regular Migration", ZERO_ANALYSIS),
-        ("the role of ISCMs and other regional partners (political and economic unions and UN "
-         "Regional economic Commissions) in the GCM", NOTE),
+        (
+            "Inter-State Consultation Mechanisms on Migration and the Global Compact for Safe, "
+            "Orderly and Regular Migration",
+            ZERO_ANALYSIS,
+        ),
+        (
+            "the role of ISCMs and other regional partners (political and economic unions and UN "
+            "Regional economic Commissions) in the GCM",
+            NOTE,
+        ),
     }
 
 
@@ -449,20 +537,33 @@ def test_count_claims(rows: RunQuery) -> None:
         ("global processes on migration", "exactly", "3", ZERO_ANALYSIS),
         ("States and territories participating in at least one ISCM", "more than", "200", NOTE),
         ("States that have endorsed the GCM", "exactly", "156", NOTE),
-        ("ISCMs that formulated formal positions or recommendations on the GCM", "at least", "9",
-         NOTE),
-        ("ISCMs that formulated formal positions or recommendations on the GCM", "at least", "14",
-         NOTE),
+        (
+            "ISCMs that formulated formal positions or recommendations on the GCM",
+            "at least",
+            "9",
+            NOTE,
+        ),
+        (
+            "ISCMs that formulated formal positions or recommendations on the GCM",
+            "at least",
+            "14",
+            NOTE,
+        ),
         ("entities of the United Nations Network on Migration", "exactly", "38", NOTE),
         ("United Nations regional economic commissions", "exactly", "5", NOTE),
     }
     result = rows("count-claims")
     counted = {s[0] for s in expected}
-    found = {r for r in project(result, "counted", "qualifier", "count", "source")
-             if r[0] in counted}
+    found = {
+        r for r in project(result, "counted", "qualifier", "count", "source") if r[0] in counted
+    }
     assert found == expected
-    assert ("Member States of the largest global process on migration", "exactly", "195", NOTE
-            ) in project(result, "counted", "qualifier", "count", "source")
+    assert (
+        "Member States of the largest global process on migration",
+        "exactly",
+        "195",
+        NOTE,
+    ) in project(result, "counted", "qualifier", "count", "source")
 
 
 def test_count_claims_quote_their_source(rows: RunQuery) -> None:

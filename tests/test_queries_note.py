@@ -123,9 +123,16 @@ def test_invitations_paragraphs(rows: RunQuery) -> None:
     result = project(rows("invitations"), "document", "paragraph")
     assert result == [
         (MODALITIES, "§22(b)"),
-        (ADOPTED, "§47"), (ADOPTED, "§50"), (ADOPTED, "§51"), (ADOPTED, "§52"),
-        (IMRF_RESOLUTION, "§7"), (IMRF_RESOLUTION, "§9"), (IMRF_RESOLUTION, "§10"),
-        (IMRF_RESOLUTION, "§11"), (IMRF_RESOLUTION, "§12"), (IMRF_RESOLUTION, "§13"),
+        (ADOPTED, "§47"),
+        (ADOPTED, "§50"),
+        (ADOPTED, "§51"),
+        (ADOPTED, "§52"),
+        (IMRF_RESOLUTION, "§7"),
+        (IMRF_RESOLUTION, "§9"),
+        (IMRF_RESOLUTION, "§10"),
+        (IMRF_RESOLUTION, "§11"),
+        (IMRF_RESOLUTION, "§12"),
+        (IMRF_RESOLUTION, "§13"),
     ]
 
 
@@ -133,10 +140,18 @@ def test_invitations_invitees_and_activities(rows: RunQuery) -> None:
     """Who is invited by GCM §47, §50, §51 and A/RES/73/326 §7, §10-§12 (lines 313-415), and to
     do what, in the paragraph's words? (§7 "Requests the Secretary-General…", line 387.)"""
     result = {(r["document"], r["paragraph"]): r for r in rows("invitations")}
-    invitees = {key: split(result[key]["invitees"]) for key in [
-        (ADOPTED, "§47"), (ADOPTED, "§50"), (ADOPTED, "§51"),
-        (IMRF_RESOLUTION, "§7"), (IMRF_RESOLUTION, "§10"), (IMRF_RESOLUTION, "§11"),
-        (IMRF_RESOLUTION, "§12")]}
+    invitees = {
+        key: split(result[key]["invitees"])
+        for key in [
+            (ADOPTED, "§47"),
+            (ADOPTED, "§50"),
+            (ADOPTED, "§51"),
+            (IMRF_RESOLUTION, "§7"),
+            (IMRF_RESOLUTION, "§10"),
+            (IMRF_RESOLUTION, "§11"),
+            (IMRF_RESOLUTION, "§12"),
+        ]
+    }
     assert invitees == {
         # "we invite the Global Forum on Migration and Development, regional consultative
         # processes and other global, regional and subregional forums" (lines 317-319)
@@ -289,15 +304,17 @@ def test_icmpd_theme_4_actors(rows: RunQuery) -> None:
     "(e.g. Migration Media Award)" (lines 290-294)."""
     result = {r["theme_number"]: r for r in rows("icmpd-theme-actors")}
     assert result["4"]["theme"] == (
-        "Promote migrants’ contributions in countries of origin, transit and destination")
+        "Promote migrants’ contributions in countries of origin, transit and destination"
+    )
     assert split(result["4"]["actors"]) == {"Interactive Map on Migration", "Migration Media Award"}
 
 
 # ---------------------------------------------------------------------- source-discrepancies
 
 
-def discrepancy(table: Rows, kind: str, subject: str, claim_a: str, claim_b: str) -> list[
-        tuple[str, str]]:
+def discrepancy(
+    table: Rows, kind: str, subject: str, claim_a: str, claim_b: str
+) -> list[tuple[str, str]]:
     """The (source_a, source_b) of the rows of that kind and subject whose claims start with
     the given words (in either order)."""
     found = []
@@ -318,15 +335,27 @@ def test_source_discrepancies_counts(rows: RunQuery) -> None:
     "at least 14 ISCMs" (note, Annex III, line 607)."""
     table = rows("source-discrepancies")
     rcps = "regional consultative processes on migration"
-    assert discrepancy(table, "counts differ", rcps, "exactly 16: Currently there are 16 active "
-                       "RCPs.", "exactly 17: There are currently 17 RCPs") == [
-        (ZERO_ANALYSIS, NOTE)]
-    assert discrepancy(table, "counts differ", "global processes on migration", "exactly 3:",
-                       "exactly 1: There are currently 17 RCPs") == [(ZERO_ANALYSIS, NOTE)]
     assert discrepancy(
-        table, "counts differ",
+        table,
+        "counts differ",
+        rcps,
+        "exactly 16: Currently there are 16 active RCPs.",
+        "exactly 17: There are currently 17 RCPs",
+    ) == [(ZERO_ANALYSIS, NOTE)]
+    assert discrepancy(
+        table,
+        "counts differ",
+        "global processes on migration",
+        "exactly 3:",
+        "exactly 1: There are currently 17 RCPs",
+    ) == [(ZERO_ANALYSIS, NOTE)]
+    assert discrepancy(
+        table,
+        "counts differ",
         "ISCMs that formulated formal positions or recommendations on the GCM",
-        "at least 9: at least 9 ISCMs", "at least 14: Individual ISCM positions") == [(NOTE, NOTE)]
+        "at least 9: at least 9 ISCMs",
+        "at least 14: Individual ISCM positions",
+    ) == [(NOTE, NOTE)]
 
 
 def test_source_discrepancies_skills_matching(rows: RunQuery) -> None:
@@ -338,7 +367,8 @@ def test_source_discrepancies_skills_matching(rows: RunQuery) -> None:
     kind = "same quotation, different paragraphs"
     for subject in ("trade unions", "private sector"):
         assert discrepancy(table, kind, subject, f"§19(e): {quote}", f"§21(e): {quote}") == [
-            (ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)], subject
+            (ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)
+        ], subject
 
 
 def test_source_discrepancies_within_the_analyses(rows: RunQuery) -> None:
@@ -350,20 +380,39 @@ def test_source_discrepancies_within_the_analyses(rows: RunQuery) -> None:
     1091) vs the row "(MICIC Guidelines)" (line 965); the note dates the GRCP 7 Highlights
     Document 11 October 2017 (line 244) while its URL says 10 October 2017 (line 260)."""
     table = rows("source-discrepancies")
-    assert discrepancy(table, "self-contradiction", "Regional Migration Review Fora",
-                       "No more mentioned in the GCM Draft Rev", "§48: Recognizing") == [
-        (ZERO_ANALYSIS, ZERO_ANALYSIS)]
-    assert discrepancy(table, "table vs quotations", "International Migration Review Forum", "",
-                       "§50(e): …inform each edition") == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
-    assert discrepancy(table, "summary vs quotations", "civil society",
-                       "CSOs (Objectives 2, 3, 12)", "§31(h): Establish community centres") == [
-        (ZERO_ANALYSIS, ZERO_ANALYSIS)]
     assert discrepancy(
-        table, "name differs",
+        table,
+        "self-contradiction",
+        "Regional Migration Review Fora",
+        "No more mentioned in the GCM Draft Rev",
+        "§48: Recognizing",
+    ) == [(ZERO_ANALYSIS, ZERO_ANALYSIS)]
+    assert discrepancy(
+        table,
+        "table vs quotations",
+        "International Migration Review Forum",
+        "",
+        "§50(e): …inform each edition",
+    ) == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
+    assert discrepancy(
+        table,
+        "summary vs quotations",
+        "civil society",
+        "CSOs (Objectives 2, 3, 12)",
+        "§31(h): Establish community centres",
+    ) == [(ZERO_ANALYSIS, ZERO_ANALYSIS)]
+    assert discrepancy(
+        table,
+        "name differs",
         "Guidelines to Protect Migrants in Countries Experiencing Conflict or Natural Disaster",
-        "§18(g):", "Migrants in Countries Experiencing Conflict or Natural Disaster (NICIC "
-        "Guidelines)") == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
-    assert discrepancy(table, "date differs", "GRCP 7 Highlights Document",
-                       "GRCP 7 Highlights Document (11 October 2017)",
-                       "https://www.iom.int/sites/default/files/our_work/ICP/RCP/2017/keydocs/"
-                       "GRCP%207%20Highlights%20Document%2010%20October%202017") == [(NOTE, NOTE)]
+        "§18(g):",
+        "Migrants in Countries Experiencing Conflict or Natural Disaster (NICIC Guidelines)",
+    ) == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
+    assert discrepancy(
+        table,
+        "date differs",
+        "GRCP 7 Highlights Document",
+        "GRCP 7 Highlights Document (11 October 2017)",
+        "https://www.iom.int/sites/default/files/our_work/ICP/RCP/2017/keydocs/"
+        "GRCP%207%20Highlights%20Document%2010%20October%202017",
+    ) == [(NOTE, NOTE)]

@@ -293,16 +293,7 @@ FOOTNOTE_I = {("midwa", "ecowas"), ("midcom", "comesa"), ("arcp", "las")}
     [
         ("midwa", "ecowas"),
         ("midcom", "comesa"),
-        pytest.param(
-            "arcp",
-            "las",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="NOTE footnote i says ARCP is associated 'with the League of Arab States'; "
-                "<actor/arcp> has no iscm:associatedWith <actor/las> (only MIDCOM and MIDWA "
-                "carry one, in data/zero-draft-rev1/active-iscms.ttl)",
-            ),
-        ),
+        ("arcp", "las"),
     ],
 )
 def test_formal_association_of_footnote_i(graph: Graph, iscm: str, organization: str) -> None:
@@ -526,13 +517,6 @@ def test_zero_list_counts_agree_with_the_list(graph: Graph) -> None:
         assert claims[(str(ZERO), counted)] == {(size, str(EXACTLY))}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NOTE says 17 RCPs and 1 global process, ZERO's list 16 active RCPs and 3 global "
-    "processes; the graph keeps both count claims but no iscm:Discrepancy of kind counts-differ "
-    "links claim/note/count/rcps with claim/zero/count/rcps, or claim/note/count/global-processes "
-    "with claim/zero/count/global-processes (docs/data-conventions.md, Discrepancies)",
-)
 def test_rcp_and_global_process_counts_differ_across_sources(graph: Graph) -> None:
     """NOTE, "Inter-State Consultation Mechanisms (ISCMs)" vs ZERO, footnotes ² and ⁴: the two
     sources count the RCPs (17 vs 16) and the global processes (1 vs 3) differently, so each pair
@@ -596,14 +580,6 @@ def test_a_res_73_326_invites_regional_and_subregional_bodies_in_paragraph_10(gr
     assert in_73_326 == {f"{IMRF_FORMAT}/para/10"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NOTE, Annex I quotes A/RES/73/326 Paragraph 7 as 'Requests the Secretary-General to "
-    "ensure that the expertise of the United Nations system ..., including ... regional economic "
-    "commissions ..., is coordinated': a request to the Secretary-General, not an invitation to "
-    "the commissions; <invitation/A-RES-73-326/7> nevertheless lists <concept/un-regional-"
-    "commissions> as iscm:invitee (data/information-note/annex-i.ttl)",
-)
 def test_a_res_73_326_invites_un_regional_commissions_only_in_paragraph_10(graph: Graph) -> None:
     """NOTE, Annex I, A/RES/73/326: only Paragraph 10 invites the United Nations regional economic
     commissions ("including the United Nations regional economic commissions and regional

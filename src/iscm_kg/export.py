@@ -4,8 +4,8 @@ The same graph always gives the same bytes: blank nodes get canonical labels (``
 triples are written in sorted order, prefixes are fixed, and nothing depends on hash seeds or the
 clock. ``rewrite_base`` moves every ``https://w3id.org/iscm-kg/`` IRI under another base: the IRIs
 themselves, ``xsd:anyURI`` literals, and the texts of stored queries and namespace declarations
-(``sh:select``, ``sh:namespace``, ``vann:preferredNamespaceUri``), so a portal that mints its own
-IRIs also gets queries that work on them. Nothing else changes.
+(``sh:select``, ``sh:namespace``, ``vann:preferredNamespaceUri``, ``void:uriSpace``), so a
+portal that mints its own IRIs also gets queries that work on them. Nothing else changes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, SH, VOID, XSD
 
 from . import namespaces
 from .errors import InputError
@@ -32,7 +32,7 @@ FORMATS = {
     "trig": ("trig", "trig", "application/trig"),
     "xml": ("xml", "rdf", "application/rdf+xml"),
 }
-_TEXT_IRIS = {SH.select, SH.namespace, namespaces.VANN.preferredNamespaceUri}
+_TEXT_IRIS = {SH.select, SH.namespace, namespaces.VANN.preferredNamespaceUri, VOID.uriSpace}
 
 
 def canonical(graph: Graph) -> Graph:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import load as load_stage
 from . import namespaces
@@ -65,11 +66,18 @@ class Pipeline:
             self.reasoned = reason_stage.reason(self.store.get(ASSERTED))
             self.store.put(INFERRED, self.reasoned.inferred)
         if self.reasoned.errors:
-            raise CheckFailed(
-                "The data is inconsistent with the ontology: "
-                + "; ".join(sorted(self.reasoned.errors))
-            )
+            messages = [self._with_files(m) for m in sorted(self.reasoned.errors)]
+            raise CheckFailed("The data is inconsistent with the ontology: " + "; ".join(messages))
         return self
+
+    def _with_files(self, message: str) -> str:
+        """An owlrl message, with the data files that state each resource it names."""
+        files = set()
+        for iri in re.findall(r"https?://\S+", message):
+            if iri.startswith(str(namespaces.ISCM)):
+                continue  # a class of the ontology, not a resource of the data
+            files.update(str(p) for p in self.loaded.origin_of(URIRef(iri.rstrip(".,;"))))
+        return message + (f" (in {', '.join(sorted(files))})" if files else "")
 
     def shapes(self) -> Graph:
         if self._shapes is None:
