@@ -556,8 +556,9 @@ def test_actor_references_gfmd_by_acronym(rows: RunQuery) -> None:
                 "§47",
                 gfmd,
                 "…we invite the Global Forum on Migration and Development, regional "
-                "consultative processes and other global, regional and subregional forums to provide "
-                "platforms to exchange experiences on the implementation of the Global Compact…",
+                "consultative processes and other global, regional and subregional forums to "
+                "provide platforms to exchange experiences on the implementation of the Global "
+                "Compact…",
             ),
             (
                 "§51",
@@ -585,9 +586,9 @@ def test_actor_references_gfmd_by_acronym(rows: RunQuery) -> None:
                 "§48",
                 "GFMD",
                 "Recognizing the important contributions of State-led initiatives on "
-                "international migration, we invite fora, such as the Global Forum on Migration and "
-                "Development, the IOM International Dialogue on Migration, Regional Consultative "
-                "Processes, and others to contribute to the International Migration Review Forum "
+                "international migration, we invite fora, such as the Global Forum on Migration "
+                "and Development, the IOM International Dialogue on Migration, Regional "
+                "Consultative Processes, and others to contribute to the International Migration Review Forum "
                 "...",
             ),
         ],
