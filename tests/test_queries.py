@@ -588,8 +588,8 @@ def test_actor_references_gfmd_by_acronym(rows: RunQuery) -> None:
                 "Recognizing the important contributions of State-led initiatives on "
                 "international migration, we invite fora, such as the Global Forum on Migration "
                 "and Development, the IOM International Dialogue on Migration, Regional "
-                "Consultative Processes, and others to contribute to the International Migration Review Forum "
-                "...",
+                "Consultative Processes, and others to contribute to the International Migration "
+                "Review Forum ...",
             ),
         ],
     }
