@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 from iscm_kg import export, query, resources
 from iscm_kg.endpoint import Endpoint
 from iscm_kg.pipeline import Pipeline
+from iscm_kg.triplestore import load_turtle, oxigraph_server
 
 
 def peak_rss_mb() -> float:
@@ -106,40 +100,13 @@ def main() -> None:
 
     if args.no_server:
         return
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(exe).exists():
-        print("\n(oxigraph server not installed: pip install oxigraph)")
-        return
     print("\n== Oxigraph server (SPARQL 1.1 protocol) vs embedded ==")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    location = tempfile.mkdtemp()
-    proc = subprocess.Popen(
-        [exe, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with oxigraph_server() as base:
         data = export.serialize_graph(full, "ttl", is_canonical=True)
-        request = urllib.request.Request(
-            f"{base}/store?default",
-            data=data,
-            method="PUT",
-            headers={"Content-Type": "text/turtle"},
-        )
-        start = time.perf_counter()
-        urllib.request.urlopen(request, timeout=300).read()
+        seconds = load_turtle(base, data)
         print(
             f"  load {len(data) / 1e6:.1f} MB of Turtle through the Graph Store Protocol: "
-            f"{time.perf_counter() - start:.2f} s"
+            f"{seconds:.2f} s"
         )
         endpoint = Endpoint(f"{base}/query")
         server_total = 0.0
@@ -147,13 +114,9 @@ def main() -> None:
             seconds, _ = timed(lambda s=stored: query.run(s, endpoint, s.example), args.repeat)
             server_total += seconds
         print(
-            f"  all {len(queries)} queries: server {server_total:.2f} s, embedded {ox_total:.2f} s "
-            f"(ratio {server_total / ox_total:.1f}x)"
+            f"  all {len(queries)} queries: server {server_total:.2f} s, embedded "
+            f"{ox_total:.2f} s (ratio {server_total / ox_total:.1f}x)"
         )
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(location, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -50,3 +50,17 @@ def run_query(pipeline: Pipeline) -> Callable[..., Rows]:
         ]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def rows(run_query: Callable[..., Rows]) -> Callable[..., Rows]:
+    """``run_query`` with a cache: several tests read the same result (each gets a copy)."""
+    cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rows] = {}
+
+    def cached(name: str, **params: str) -> Rows:
+        key = (name, tuple(sorted(params.items())))
+        if key not in cache:
+            cache[key] = run_query(name, **params)
+        return [dict(row) for row in cache[key]]
+
+    return cached

@@ -4,67 +4,23 @@ the embedded run."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from iscm_kg import query, resources
 from iscm_kg.endpoint import Endpoint
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _oxigraph() -> str:
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(exe).exists():
-        pytest.fail("The oxigraph server (PyPI package 'oxigraph') is not installed.")
-    return exe
+from iscm_kg.triplestore import free_port, load_turtle, oxigraph_server
 
 
 @pytest.fixture(scope="module")
-def server(built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(built) -> Iterator[str]:
     """An Oxigraph server on a free loopback port, loaded with the export (with inferences)."""
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen(
-        [_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        data = (built.out / "iscm-kg-inferred.ttl").read_bytes()
-        request = urllib.request.Request(
-            f"{base}/store?default",
-            data=data,
-            method="PUT",
-            headers={"Content-Type": "text/turtle"},
-        )
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=120) as response:
-            assert response.status in (200, 201, 204)
-        print(f"Oxigraph load: {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    with oxigraph_server() as base:
+        seconds = load_turtle(base, (built.out / "iscm-kg-inferred.ttl").read_bytes())
+        print(f"Oxigraph load: {seconds:.2f} s", file=sys.stderr)
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 QUERIES = query.load_queries(resources.layout().queries)
@@ -97,6 +53,6 @@ def test_cli_runs_a_stored_query_against_the_endpoint(server: str, capsys) -> No
 def test_unreachable_endpoint_is_a_clear_error(capsys) -> None:
     from iscm_kg.cli import main
 
-    code = main(["query", "entry-points", "--endpoint", f"http://127.0.0.1:{_free_port()}/query"])
+    code = main(["query", "entry-points", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot be reached" in err

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from helpers import project
 
 from iscm_kg import query, resources
 
@@ -39,25 +40,6 @@ STORED = query.load_queries(resources.layout().queries)
 
 
 # ----------------------------------------------------------------------------------- helpers
-
-
-@pytest.fixture(scope="module")
-def rows(run_query: RunQuery) -> RunQuery:
-    """``run_query`` with a cache: several tests read the same result."""
-    cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rows] = {}
-
-    def cached(name: str, **params: str) -> Rows:
-        key = (name, tuple(sorted(params.items())))
-        if key not in cache:
-            cache[key] = run_query(name, **params)
-        return [dict(row) for row in cache[key]]
-
-    return cached
-
-
-def project(table: Rows, *columns: str) -> list[tuple[str, ...]]:
-    """The chosen columns of every row, in row order."""
-    return [tuple(row[c] for c in columns) for row in table]
 
 
 def where(table: Rows, **match: str) -> Rows:

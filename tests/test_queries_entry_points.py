@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import project
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
@@ -31,24 +32,6 @@ Key = tuple[int, str]  # (objective number, level)
 ROOT = Path(__file__).resolve().parents[1]
 ADOPTED = "A-RES-73-195"
 ZERO = "gcm-zero-draft-rev1"
-
-
-@pytest.fixture(scope="module")
-def rows(run_query: RunQuery) -> RunQuery:
-    """``run_query`` with a cache: several tests read the same result."""
-    cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rows] = {}
-
-    def cached(name: str, **params: str) -> Rows:
-        key = (name, tuple(sorted(params.items())))
-        if key not in cache:
-            cache[key] = run_query(name, **params)
-        return [dict(row) for row in cache[key]]
-
-    return cached
-
-
-def project(table: Rows, *columns: str) -> list[tuple[str, ...]]:
-    return [tuple(row[c] for c in columns) for row in table]
 
 
 def objective_titles() -> dict[int, str]:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import project
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
@@ -33,24 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 NOTE = "iom-information-note-iscms-and-gcm"
 ZERO_ANALYSIS = "iom-ipd-references-in-gcm-zero-draft-rev1"
-
-
-@pytest.fixture(scope="module")
-def rows(run_query: RunQuery) -> RunQuery:
-    """``run_query`` with a cache: several tests read the same result."""
-    cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rows] = {}
-
-    def cached(name: str, **params: str) -> Rows:
-        key = (name, tuple(sorted(params.items())))
-        if key not in cache:
-            cache[key] = run_query(name, **params)
-        return [dict(row) for row in cache[key]]
-
-    return cached
-
-
-def project(table: Rows, *columns: str) -> list[tuple[str, ...]]:
-    return [tuple(row[c] for c in columns) for row in table]
 
 
 def split(cell: str) -> set[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
+from helpers import project
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
@@ -33,24 +33,6 @@ RCPS = "regional consultative processes on migration"
 UN_RECS = "United Nations regional economic commissions"
 SUBREGIONAL = "subregional, regional and cross-regional processes, platforms and organizations"
 ISCMS = "inter-State consultation mechanisms on migration"
-
-
-@pytest.fixture(scope="module")
-def rows(run_query: RunQuery) -> RunQuery:
-    """``run_query`` with a cache: several tests read the same result."""
-    cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rows] = {}
-
-    def cached(name: str, **params: str) -> Rows:
-        key = (name, tuple(sorted(params.items())))
-        if key not in cache:
-            cache[key] = run_query(name, **params)
-        return [dict(row) for row in cache[key]]
-
-    return cached
-
-
-def project(table: Rows, *columns: str) -> list[tuple[str, ...]]:
-    return [tuple(row[c] for c in columns) for row in table]
 
 
 def split(cell: str) -> set[str]:
