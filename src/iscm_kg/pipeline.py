@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 
@@ -41,12 +40,13 @@ class Pipeline:
     _query_store: OxigraphStore | None = None
     queries: dict[str, query_stage.StoredQuery] = field(default_factory=dict)
 
-    def _timed(self, name: str, message: str):
+    def stage(self, name: str, message: str) -> _Timer:
+        """Time a stage (added to ``timings``) and announce it on the progress channel."""
         self.progress(message)
         return _Timer(self.timings, name)
 
     def load(self) -> Pipeline:
-        with self._timed("load", "Loading the ontology and data…"):
+        with self.stage("load", "Loading the ontology and data…"):
             files = self.layout.ontology_files() + self.layout.data_files()
             self.loaded = load_stage.load(files)
             self.queries = query_stage.load_queries(self.layout.queries)
@@ -62,7 +62,7 @@ class Pipeline:
     def reason(self) -> Pipeline:
         if self.loaded is None:
             self.load()
-        with self._timed("reason", "Reasoning (OWL 2 RL)…"):
+        with self.stage("reason", "Reasoning (OWL 2 RL)…"):
             self.reasoned = reason_stage.reason(self.store.get(ASSERTED))
             self.store.put(INFERRED, self.reasoned.inferred)
         if self.reasoned.errors:
@@ -88,7 +88,7 @@ class Pipeline:
         if self.reasoned is None:
             self.reason()
         shapes = self.shapes()
-        with self._timed("validate", "Validating against the SHACL shapes…"):
+        with self.stage("validate", "Validating against the SHACL shapes…"):
             self.report = validate_stage.validate(self.store.union(), shapes, self.loaded)
         return self.report
 
@@ -97,7 +97,7 @@ class Pipeline:
         if self._query_store is None:
             if self.reasoned is None:
                 self.reason()
-            with self._timed("index", "Indexing the graph for queries…"):
+            with self.stage("index", "Indexing the graph for queries…"):
                 store = OxigraphStore()
                 for name in self.store.names():
                     store.put(name, self.store.get(name))
@@ -112,9 +112,6 @@ class Pipeline:
     def inferred(self) -> Graph:
         return self.store.get(INFERRED)
 
-    def files(self) -> list[Path]:
-        return self.loaded.files if self.loaded else []
-
 
 class _Timer:
     def __init__(self, timings: dict[str, float], name: str) -> None:
@@ -128,7 +125,3 @@ class _Timer:
         self.timings[self.name] = (
             self.timings.get(self.name, 0.0) + time.perf_counter() - self.start
         )
-
-
-def empty_graph() -> Graph:
-    return namespaces.new_graph()

@@ -72,8 +72,7 @@ def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> No
     asserted, inferred = pipeline.asserted, pipeline.inferred
     full = export.canonical(export.merge([asserted, inferred]))
     canonical_asserted = export.canonical(asserted)
-    pipeline.progress("Writing the exports…")
-    with pipeline._timed("export", "Writing the exports…"):
+    with pipeline.stage("export", "Writing the exports…"):
         for fmt, (_, ext, _) in export.FORMATS.items():
             if fmt == "trig":
                 put(f"{GRAPH_NAME}.trig", export.serialize_dataset({ASSERTED: asserted}))
@@ -98,8 +97,7 @@ def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> No
         put("validation-report.ttl", export.serialize_graph(report.results_graph, "ttl"))
         put("validation-report.json", report.as_json().encode("utf-8"))
 
-    pipeline.progress("Running the stored queries…")
-    with pipeline._timed("query", "Running the stored queries…"):
+    with pipeline.stage("query", "Running the stored queries…"):
         store = pipeline.query_store()
         for name, stored in sorted(pipeline.queries.items()):
             table = query.run(stored, store, stored.example)
@@ -108,7 +106,7 @@ def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> No
 
     release.stats = compute(asserted, inferred)
     put("void.ttl", export.serialize_graph(_void(pipeline, release.stats, written), "ttl"))
-    with pipeline._timed("docs", "Writing the ontology documentation…"):
+    with pipeline.stage("docs", "Writing the ontology documentation…"):
         put("ontology.html", _ontology_html(pipeline))
     put("index.html", _index(pipeline, release, written))
     release.files = sorted(written)
