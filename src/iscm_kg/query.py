@@ -365,8 +365,12 @@ def run(query: StoredQuery, executor: Executor, given: dict[str, str] | None = N
     check_text(query)
     values = resolve_params(query, given or {}, executor)
     text = bind(query.text, values)
-    _prepare(text, query.name)
-    result = executor.select(text)
+    try:
+        result = executor.select(text)
+    except QueryError:
+        raise
+    except Exception as exc:  # an engine's own error (Oxigraph raises SyntaxError, OSError…)
+        raise QueryError(f"{query.name}: the query failed: {exc}.") from None
     return Table(list(result.variables), [list(r) for r in result.rows])
 
 
