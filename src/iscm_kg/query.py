@@ -168,7 +168,7 @@ def find_query(name_or_file: str, folder: Path) -> StoredQuery:
 
 
 def check_text(query: StoredQuery) -> None:
-    """Reject what we never run, then parse: a syntax error names the line and column."""
+    """Reject what we never run (federated queries, updates, queries without WHERE)."""
     body = _strip_comments(query.text)
     if _SERVICE.search(body):
         raise QueryError(f"{query.name}: SERVICE (federated queries) is not allowed.")
@@ -176,7 +176,6 @@ def check_text(query: StoredQuery) -> None:
         raise QueryError(f"{query.name}: only SELECT queries can be run.")
     if not _WHERE.search(body):
         raise QueryError(f"{query.name}: the query needs an explicit WHERE {{ … }} group.")
-    _prepare(query.text, query.name)
 
 
 def _strip_comments(text: str) -> str:
@@ -187,7 +186,7 @@ _PREPARED: dict[str, object] = {}
 
 
 def _prepare(text: str, name: str) -> object:
-    """Parse once per process (rdflib's first parse is slow) and report syntax errors plainly."""
+    """Parse with rdflib (once per text) to report a syntax error by line and column."""
     if text not in _PREPARED:
         try:
             _PREPARED[text] = prepareQuery(text)
@@ -370,6 +369,7 @@ def run(query: StoredQuery, executor: Executor, given: dict[str, str] | None = N
     except QueryError:
         raise
     except Exception as exc:  # an engine's own error (Oxigraph raises SyntaxError, OSError…)
+        _prepare(query.text, query.name)  # rdflib's parser words a syntax error best
         raise QueryError(f"{query.name}: the query failed: {exc}.") from None
     return Table(list(result.variables), [list(r) for r in result.rows])
 
