@@ -51,10 +51,11 @@ class Pipeline:
             self.loaded = load_stage.load(files)
             self.queries = query_stage.load_queries(self.layout.queries)
             catalog = query_stage.catalog(self.queries.values())
-            for q in self.queries.values():
-                for node in catalog.subjects():
-                    if str(node).startswith(f"{namespaces.ID}query/{q.name}"):
-                        self.loaded.origins[node].add(q.path)
+            prefix = f"{namespaces.ID}query/"
+            for node in set(catalog.subjects()):
+                name = str(node).removeprefix(prefix).split("/")[0]  # query/<name>[/parameter/…]
+                if name in self.queries:
+                    self.loaded.origins[node].add(self.queries[name].path)
             self.loaded.graph += catalog
             self.store.put(ASSERTED, self.loaded.graph)
         return self

@@ -10,6 +10,7 @@ interrupted build leaves the previous release whole; a failed validation writes 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -113,8 +114,6 @@ def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> No
 
 
 def _json(value: object) -> str:
-    import json
-
     return json.dumps(value, indent=2, sort_keys=True)
 
 
@@ -136,11 +135,9 @@ def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
     graph = namespaces.new_graph()
     dataset = ID["dataset"]
     asserted = pipeline.asserted
-    for triple in asserted.triples((dataset, None, None)):
-        graph.add(triple)
-    for s, p, o in asserted.triples((None, None, None)):
-        if s == ID["agent/iscm-kg"]:
-            graph.add((s, p, o))
+    for subject in (dataset, ID["agent/iscm-kg"]):
+        for triple in asserted.triples((subject, None, None)):
+            graph.add(triple)
     version = str(asserted.value(dataset, DCAT_VERSION) or "")
     classes = {o for o in asserted.objects(None, RDF.type)}
     properties = {p for p in asserted.predicates()}

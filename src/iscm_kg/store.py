@@ -6,8 +6,8 @@ backend can change without touching them. Two backends implement it:
 - ``MemoryStore``: rdflib's memory store. Parsing, reasoning (owlrl), validation (pyshacl) and
   serialization work on rdflib graphs, so the pipeline keeps its graphs here.
 - ``OxigraphStore``: pyoxigraph, used to answer the stored queries. rdflib's SPARQL engine
-  re-evaluates grouped subqueries for every outer row; on our queries it took 0.1 to over 100 s per
-  query where Oxigraph takes milliseconds (see ``benchmarks/``).
+  re-evaluates grouped subqueries for every outer row; on our queries it took from 0.02 s to over
+  20 s per query where Oxigraph takes milliseconds (``python benchmarks/run.py``).
 """
 
 from __future__ import annotations
@@ -102,7 +102,8 @@ class OxigraphStore:
     def put(self, name: URIRef, graph: Graph) -> None:
         ox = self._ox
         target = ox.NamedNode(str(name))
-        self._store.remove_graph(target) if self._store.contains_named_graph(target) else None
+        if self._store.contains_named_graph(target):
+            self._store.remove_graph(target)
         data = graph.serialize(format="nt", encoding="utf-8")
         self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
         self._graphs[name] = graph
