@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
+from . import fidelity, namespaces
 from . import load as load_stage
-from . import namespaces
 from . import query as query_stage
 from . import reason as reason_stage
 from . import validate as validate_stage
@@ -91,6 +91,8 @@ class Pipeline:
         shapes = self.shapes()
         with self.stage("validate", "Validating against the SHACL shapes…"):
             self.report = validate_stage.validate(self.store.union(), shapes, self.loaded)
+            # and every verbatim literal is in its source (one verdict with the shapes)
+            self.report = fidelity.extend(self.report, self.store.union(), self.loaded)
         return self.report
 
     def query_store(self) -> OxigraphStore:

@@ -18,6 +18,11 @@ def _root() -> Path:
     return _CHECKOUT
 
 
+def root() -> Path:
+    """Where the shipped ontology, shapes, data, queries and sources are."""
+    return _root()
+
+
 @dataclass(frozen=True)
 class Layout:
     """The folders one run reads from."""
