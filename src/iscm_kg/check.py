@@ -3,8 +3,9 @@
 1. The changed files: the ones named, or those ``git status`` reports in the data, shapes,
    ontology and queries folders (modified, added, deleted, renamed, untracked), each with its
    committed text when git has one.
-2. The changed triples: what the file says now against what it said at ``HEAD`` (the whole file
-   when git has no older text), and what reasoning derives from them (``dependencies``).
+2. The changed triples: for a file git found, what it says now against what it said at ``HEAD``
+   (the whole file when git has no older text); for a named file, all it says now and said at
+   ``HEAD``; and what reasoning derives from them (``dependencies``).
 3. The affected resources: those whose SHACL results or quotations those triples can change,
    found by following the shapes' own paths backwards (``dependencies.affected``).
 4. The shapes (pyshacl with ``focus_nodes``) and the fidelity check on those resources only,
@@ -16,10 +17,11 @@ Exit codes (the CLI): 0 no problem, 1 problems, 2 bad input (an unknown file, ma
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph
@@ -29,6 +31,7 @@ from rdflib.term import Node
 
 from . import dependencies, fidelity, namespaces, validate
 from .errors import InputError
+from .load import Loaded
 from .namespaces import ID
 from .pipeline import Pipeline
 from .resources import Layout
@@ -65,6 +68,7 @@ class Change:
     path: Path
     exists: bool
     old: str | None = None  # the text at HEAD; None for a new file or outside git
+    whole: bool = False  # check all the file says (a named file), not only what changed
 
 
 @dataclass(frozen=True, order=True)
@@ -95,10 +99,24 @@ class Outcome:
     everything: bool  # the ontology, shapes or queries changed: everything was validated
     problems: list[Problem] = field(default_factory=list)
     results: Graph | None = field(default=None, repr=False)
+    focus: list[URIRef] | None = field(default=None, repr=False)  # None: every node
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def as_json(self) -> str:
+        payload = {
+            "ok": self.ok,
+            "files": [
+                {"file": validate.display_path(c.path), "deleted": not c.exists}
+                for c in self.changes
+            ],
+            "checked": self.checked,
+            "everything": self.everything,
+            "problems": [asdict(p) for p in self.problems],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
     def as_text(self) -> str:
         deleted = [c for c in self.changes if not c.exists]
@@ -194,7 +212,8 @@ def changes_from_git(layout: Layout) -> list[Change]:
 
 
 def changes_for(layout: Layout, names: Sequence[str | Path]) -> list[Change]:
-    """The named files, each with its committed text when git has one."""
+    """The named files, each with its committed text when git has one: everything a named file
+    says is checked (and what it said at HEAD, for what it no longer says)."""
     changes = []
     folders = [f.resolve() for f in _folders(layout)]
     for name in names:
@@ -210,7 +229,7 @@ def changes_for(layout: Layout, names: Sequence[str | Path]) -> list[Change]:
         old = _committed(root, path) if root is not None else None
         if not path.is_file() and old is None:
             raise InputError(f"{name}: no such file (and git has no committed version of it).")
-        changes.append(Change(path, path.is_file(), old))
+        changes.append(Change(path, path.is_file(), old, whole=True))
     return changes
 
 
@@ -265,16 +284,28 @@ def run(pipeline: Pipeline, changes: Sequence[Change]) -> Outcome:
     """Check ``changes`` on the reasoned graph of ``pipeline`` (loaded and reasoned if needed)."""
     if pipeline.reasoned is None:
         pipeline.reason()
-    graph = pipeline.store.union()
-    shapes = pipeline.shapes()
-    data = pipeline.layout.data.resolve()
+    assert pipeline.loaded is not None
+    return check_graph(
+        pipeline.store.union(), pipeline.shapes(), pipeline.loaded, pipeline.layout.data, changes
+    )
+
+
+def check_graph(
+    graph: Graph, shapes: Graph, loaded: Loaded, data: Path, changes: Sequence[Change]
+) -> Outcome:
+    """Check ``changes`` to the files of the ``data`` folder, whose graph (with the ontology and
+    what reasoning adds) is ``graph``; ``loaded`` tells which file states what."""
+    data = data.resolve()
     everything = any(not _inside(c.path.resolve(), data) for c in changes)
     focus: list[URIRef] | None = None
     if not everything:
         delta: set = set()
         for change in changes:
             new, old = _triples(change)
-            delta |= new if old is None else new ^ old
+            if change.whole:
+                delta |= new | (old or set())
+            else:
+                delta |= new if old is None else new ^ old
         delta = {tuple(_rdflib(t) for t in triple) for triple in delta}
         try:
             sigs = set(dependencies.signatures(shapes, graph)) | set(fidelity.READS)
@@ -285,18 +316,20 @@ def run(pipeline: Pipeline, changes: Sequence[Change]) -> Outcome:
             at = dependencies.changes_at(rules.closure(delta, graph))
             nodes = dependencies.affected(at, graph, sigs)
             focus = sorted(n for n in nodes if isinstance(n, URIRef))
-    report = validate.validate(graph, shapes, pipeline.loaded, focus=focus)
-    report = fidelity.extend(report, graph, pipeline.loaded, nodes=focus)
-    checked = report.nodes_validated
-    outcome = Outcome(list(changes), checked, everything, results=report.results_graph)
-    outcome.problems = _problems(report.results_graph, pipeline, changes)
+    report = validate.validate(graph, shapes, loaded, focus=focus)
+    report = fidelity.extend(report, graph, loaded, nodes=focus)
+    outcome = Outcome(list(changes), report.nodes_validated, everything, focus=focus)
+    outcome.results = report.results_graph
+    outcome.problems = _problems(report.results_graph, shapes, loaded, changes)
     return outcome
 
 
 # ---------------------------------------------------------------------------------- problems
 
 
-def _problems(results: Graph, pipeline: Pipeline, changes: Sequence[Change]) -> list[Problem]:
+def _problems(
+    results: Graph, shapes: Graph, loaded: Loaded, changes: Sequence[Change]
+) -> list[Problem]:
     names = namespaces.new_graph()
     lines = _LineFinder({c.path.resolve() for c in changes if c.exists})
     problems = []
@@ -308,11 +341,13 @@ def _problems(results: Graph, pipeline: Pipeline, changes: Sequence[Change]) -> 
         component = component.removeprefix("sh:").removesuffix("ConstraintComponent")
         component = component.removeprefix("shapes:")
         rule = _IN_WORDS.get(component, component)
-        shape = _named(pipeline.shapes(), results.value(result, SH.sourceShape))
+        shape = results.value(result, SH.sourceConstraint)  # a SPARQL constraint, by name
+        if not isinstance(shape, URIRef):
+            shape = _named(shapes, results.value(result, SH.sourceShape))
         if shape is not None:
             rule = f"rule {validate.short(names, shape).removeprefix('shapes:')}: {rule}"
         value = results.value(result, SH.value)
-        file, line = lines.where(focus, pipeline.loaded.origin_of(focus) if focus else [])
+        file, line = lines.where(focus, loaded.origin_of(focus) if focus else [])
         problems.append(
             Problem(
                 file=file,

@@ -380,6 +380,80 @@ def stats_command(ctx: click.Context, fmt: str) -> None:
     sys.stdout.write(result.as_json() if fmt == "json" else result.as_text())
 
 
+# ---- contributors: check and diff (issue 13) ----------------------------------------------
+
+
+@cli.command(
+    name="check",
+    **_help(
+        "Check what you changed, fast: the shape violations and the quotations not found in "
+        "their source, of the resources the changed files describe and of those linked to them. "
+        "With no FILE, the data, shapes, ontology and query files git reports as changed. Same "
+        "verdict as 'iscm-kg validate'.",
+        "iscm-kg check data/reference/memberships.ttl",
+    ),
+)
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Problems as text for people or JSON for scripts.",
+)
+@global_options
+@click.pass_context
+def check_command(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+    from . import check
+
+    pipeline = _pipeline(ctx)
+    layout = pipeline.layout
+    changes = check.changes_for(layout, files) if files else check.changes_from_git(layout)
+    outcome = check.run(pipeline, changes) if changes else check.Outcome([], 0, False)
+    if fmt == "json":
+        click.echo(outcome.as_json(), nl=False)
+    elif not changes:
+        click.echo("No changed data, shapes, ontology or query files: nothing to check.")
+    else:
+        click.echo(outcome.as_text(), nl=False)
+    ctx.exit(0 if outcome.ok else 1)
+
+
+@cli.command(
+    name="diff",
+    **_help(
+        "What a change does to the graph, resource by resource and in words. OLD and NEW are "
+        "each a data folder, a release folder, a .ttl/.nt file or a git revision. A report: "
+        "exit 0 whatever it finds.",
+        "iscm-kg diff main HEAD --format md",
+    ),
+)
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Sentences for people, Markdown (a pull request summary), or the removed and added "
+    "triples as Turtle.",
+)
+@click.option("--out", metavar="FILE", help="Write to FILE instead of standard output.")
+@global_options
+@click.pass_context
+def diff_command(ctx: click.Context, old: str, new: str, fmt: str, out: str | None) -> None:
+    from . import diff
+
+    result = diff.run(old, new, resources.layout(_settings(ctx).data))
+    text = diff.FORMATTERS[fmt](result)
+    if out:
+        export.write_atomic(Path(out), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+
+
 def _usage_message(exc: click.UsageError) -> str:
     command = exc.ctx.command_path if exc.ctx is not None else PROG
     message = exc.format_message().rstrip(".")

@@ -96,8 +96,12 @@ def validate(
     ``focus`` validates only those nodes (``iscm-kg check``): their results are exactly those a
     full validation gives them. An empty ``focus`` validates nothing.
     """
-    if focus is not None and not focus:
-        return Report(True, [], 0, namespaces.new_graph())
+    if focus is not None:
+        if not focus:
+            return Report(True, [], 0, namespaces.new_graph())
+        from .dependencies import focused_shapes
+
+        shapes = focused_shapes(shapes, data, focus)
     conforms, results, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -105,7 +109,6 @@ def validate(
         abort_on_first=False,
         allow_warnings=True,
         advanced=True,
-        focus_nodes=None if focus is None else list(focus),
         inplace=focus is not None,  # no SHACL rules: nothing is written, the copy is not needed
     )
     if not isinstance(results, Graph):  # pyshacl reports a broken shapes graph this way
