@@ -191,7 +191,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _check(edited, name: str) -> check.Outcome:
-    _, originals, pipeline, _ = edited
+    data, originals, pipeline, _ = edited
     path = data / EDITS[name][0]
     return check.run(pipeline, [check.Change(path, path.exists(), originals[name])])
 
