@@ -440,14 +440,21 @@ def check_command(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None
     help="Sentences for people, Markdown (a pull request summary), or the removed and added "
     "triples as Turtle.",
 )
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="Only the counts and one line per group of resources (a changelog entry).",
+)
 @click.option("--out", metavar="FILE", help="Write to FILE instead of standard output.")
 @global_options
 @click.pass_context
-def diff_command(ctx: click.Context, old: str, new: str, fmt: str, out: str | None) -> None:
+def diff_command(
+    ctx: click.Context, old: str, new: str, fmt: str, brief: bool, out: str | None
+) -> None:
     from . import diff
 
     result = diff.run(old, new, resources.layout(_settings(ctx).data))
-    text = diff.FORMATTERS[fmt](result)
+    text = diff.FORMATTERS[fmt](result, brief=brief)
     if out:
         export.write_atomic(Path(out), text.encode("utf-8"))
     else:

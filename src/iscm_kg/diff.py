@@ -39,8 +39,9 @@ from .resources import Layout
 
 Triple = tuple[Node, Node, Node]
 _LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
-_NOT_DETAILS = {RDF.type, PROV.wasDerivedFrom}
+_NOT_DETAILS = {RDF.type, PROV.wasDerivedFrom, RDF.first, RDF.rest}
 _SHORT = 70  # longer literals are cut in the text
+_DETAILS = 8  # facts shown per resource
 
 
 # ---------------------------------------------------------------------------------- the sides
@@ -93,8 +94,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 def _revision(spec: str, layout: Layout) -> Graph:
-    """The graph of a git revision: its data, ontology and queries folders (those the revision
-    lacks are taken from the working copy)."""
+    """The graph of a git revision: its data, ontology and queries folders (the ontology and
+    queries of an installed package are looked for next to the data folder; those the revision
+    lacks are taken from the layout)."""
     found = _git(
         layout.data if layout.data.is_dir() else Path.cwd(), "rev-parse", "--show-toplevel"
     )
@@ -107,18 +109,20 @@ def _revision(spec: str, layout: Layout) -> Graph:
     if commit.returncode != 0:
         raise InputError(f"{spec}: not a folder, a file or a git revision of {root}.")
     sha = commit.stdout.decode().strip()
+    data = layout.data.resolve()
     with tempfile.TemporaryDirectory(prefix="iscm-kg-diff-") as tmp:
         folders = {}
         for name in ("data", "ontology", "queries"):
             here = getattr(layout, name).resolve()
-            try:
-                rel = here.relative_to(root).as_posix()
-            except ValueError:
-                folders[name] = here  # outside the checkout: the same on both sides
+            if not _inside(here, root):  # an installed package's: the checkout's own, if any
+                here = data.parent / name if name != "data" else here
+            if not _inside(here, root):
+                folders[name] = getattr(layout, name)  # the same on both sides
                 continue
+            rel = here.relative_to(root).as_posix()
             archive = _git(root, "archive", "--format=tar", sha, "--", rel)
             if archive.returncode != 0:
-                folders[name] = here  # the revision has no such folder
+                folders[name] = getattr(layout, name)  # the revision has no such folder
                 continue
             with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
                 tar.extractall(tmp, filter="data")
@@ -126,6 +130,14 @@ def _revision(spec: str, layout: Layout) -> Graph:
         return _load(
             Layout(folders["ontology"], layout.shapes, folders["data"], folders["queries"])
         )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------ the changes
@@ -172,6 +184,7 @@ def canonical_triples(graph: Graph) -> set[Triple]:
 def compare(old: Side, new: Side) -> Diff:
     """What changes from ``old`` to ``new``, grouped by resource."""
     before, after = canonical_triples(old.graph), canonical_triples(new.graph)
+    old, new = _canonical_side(old, before), _canonical_side(new, after)
     diff = Diff(old, new, before - after, after - before)
     subjects_before = {s for s, _, _ in before}
     subjects_after = {s for s, _, _ in after}
@@ -198,6 +211,17 @@ def compare(old: Side, new: Side) -> Diff:
             )
         )
     return diff
+
+
+def _canonical_side(side: Side, triples: set[Triple]) -> Side:
+    """The side with its graph as canonical triples (only rebuilt when it has blank nodes), so
+    the words find the types and labels of blank nodes under their canonical labels."""
+    if all(t in side.graph for t in triples):
+        return side
+    graph = namespaces.new_graph()
+    for t in triples:
+        graph.add(t)
+    return Side(side.name, graph)
 
 
 def _owners(triples: set[Triple]) -> dict[Node, Node]:
@@ -276,12 +300,15 @@ class Words:
         return self._value(node, (RDFS.label, SKOS.prefLabel)) or _split(_local(node))
 
     def kind(self, node: Node) -> str:
-        """The class of a resource (its first asserted type, by name), lower case."""
+        """The class of a resource (its first asserted type, by name), in sentence case."""
         types = sorted({t for g in self.graphs for t in g.objects(node, RDF.type)}, key=str)
         if not types:
             return "resource"
         label = self._value(types[0], (RDFS.label, SKOS.prefLabel)) or _split(_local(types[0]))
-        return label[0].lower() + label[1:] if label[:2] != label[:2].upper() else label
+        words = label.split(" ")
+        if all(not w[:1].isupper() for w in words[1:]) and not words[0].isupper():
+            words[0] = words[0][:1].lower() + words[0][1:]  # "Reference" but "UN body"
+        return " ".join(words)
 
     def titled(self, node: Node) -> str:
         """``Label (iri)``, or the IRI alone when there is no label."""
@@ -290,12 +317,14 @@ class Words:
         return f"{self.name(node)} ({iri(node)})"
 
     def details(self, triples: Iterable[Triple], skip: set[Node] = frozenset()) -> str:
-        """``property: value; …`` for the links and short texts of a resource."""
+        """``property: value; …`` for the links and short texts of a resource (at most eight)."""
         parts = []
         for _, p, o in triples:
             if p in _NOT_DETAILS or p in skip or isinstance(o, BNode):
                 continue
             parts.append(f"{self.property(p)}: {self.name(o)}")
+        if len(parts) > _DETAILS:
+            parts = [*parts[:_DETAILS], f"and {len(parts) - _DETAILS} more"]
         return "; ".join(parts)
 
 
@@ -316,10 +345,32 @@ def _local(node: Node) -> str:
 
 
 def _split(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+    """A local name in words: ``foundingYear`` is "founding year", ``SPARQLExecutable`` is
+    "SPARQL executable"."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+    return " ".join(w if w.isupper() else w.lower() for w in spaced.split())
 
 
-def _plural(word: str) -> str:
+_INVARIANT = ("series", "species", "information")
+
+
+def _plural(noun: str) -> str:
+    """The plural of a class name: its head noun (before "on", "of", "for", "in") takes the
+    ending, each side of an "or" too ("state or territory", "process on migration")."""
+    for preposition in (" on ", " of ", " for ", " in "):
+        if preposition in noun:
+            head, tail = noun.split(preposition, 1)
+            return _plural(head) + preposition + tail
+    if " or " in noun:
+        return " or ".join(_plural(part) for part in noun.split(" or "))
+    words = noun.split(" ")
+    words[-1] = _plural_word(words[-1])
+    return " ".join(words)
+
+
+def _plural_word(word: str) -> str:
+    if word.lower().endswith(_INVARIANT) or word.endswith(("sses", "ies")):
+        return word  # invariant, or a class named in the plural (owl:AllDisjointClasses)
     if word.endswith(("s", "x", "ch", "sh")):
         return word + "es"
     if word.endswith("y") and word[-2:-1] not in "aeiou":
@@ -414,7 +465,8 @@ def _counts(diff: Diff) -> str:
     )
 
 
-def as_text(diff: Diff) -> str:
+def as_text(diff: Diff, brief: bool = False) -> str:
+    """Sentences for people; ``brief`` leaves out the list of resources under each group."""
     head = f"From {diff.old.name} to {diff.new.name}: "
     if diff.empty:
         return head + "no change.\n"
@@ -426,11 +478,13 @@ def as_text(diff: Diff) -> str:
             lines.append(f"\n{title}:")
             for line in found:
                 lines.append(f"  {line.text}")
-                lines.extend(f"    {item}" for item in line.items)
+                if not brief:
+                    lines.extend(f"    {item}" for item in line.items)
     return "\n".join(lines) + "\n"
 
 
-def as_markdown(diff: Diff) -> str:
+def as_markdown(diff: Diff, brief: bool = False) -> str:
+    """Markdown (a pull request's job summary, a changelog entry)."""
     head = f"### Graph diff: `{diff.old.name}` → `{diff.new.name}`\n\n"
     if diff.empty:
         return head + "No change to the graph.\n"
@@ -441,7 +495,8 @@ def as_markdown(diff: Diff) -> str:
             parts.append(f"\n**{title}**\n")
             for line in said[status]:
                 parts.append(f"- {_md(line.text)}")
-                parts.extend(f"  - {_md(item)}" for item in line.items)
+                if not brief:
+                    parts.extend(f"  - {_md(item)}" for item in line.items)
     return "\n".join(parts) + "\n"
 
 
@@ -449,7 +504,7 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
 
 
-def as_turtle(diff: Diff) -> str:
+def as_turtle(diff: Diff, brief: bool = False) -> str:
     """The removed and the added triples, as two Turtle documents under comment headers."""
     out = [f"# iscm-kg diff: from {diff.old.name} to {diff.new.name}\n"]
     for title, triples in (("removed", diff.removed), ("added", diff.added)):

@@ -11,6 +11,7 @@ ID = Namespace(BASE + "id/")
 SHAPES = Namespace(BASE + "shapes#")
 SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums of the release files (DCAT 3)
 
 ONTOLOGY_IRI = BASE + "ontology"
 
@@ -32,6 +33,7 @@ PREFIXES: dict[str, Namespace] = {
     "void": Namespace(str(VOID)),
     "dcat": Namespace(str(DCAT)),
     "vann": VANN,
+    "spdx": SPDX,
 }
 
 

@@ -9,6 +9,7 @@ interrupted build leaves the previous release whole; a failed validation writes 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -173,12 +174,23 @@ def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
         graph.add(
             (dist, DCAT.byteSize, Literal(len(written[name]), datatype=XSD.nonNegativeInteger))
         )
+        _checksum(graph, dist, written[name])
         if name.startswith(GRAPH_NAME) and not name.endswith(".trig"):
             graph.add((dataset, VOID.dataDump, url))
     for q in sorted(pipeline.queries):
         graph.add((dataset, DCTERMS.hasPart, ID[f"query/{q}"]))
         graph.add((ID[f"query/{q}"], RDFS.label, Literal(pipeline.queries[q].title, lang="en")))
     return graph
+
+
+def _checksum(graph: Graph, dist: URIRef, data: bytes) -> None:
+    """The distribution's SHA-256 (``spdx:checksum``, as DCAT 3 recommends), on a minted IRI."""
+    checksum = URIRef(f"{dist}/checksum")
+    graph.add((dist, namespaces.SPDX.checksum, checksum))
+    graph.add((checksum, RDF.type, namespaces.SPDX.Checksum))
+    graph.add((checksum, namespaces.SPDX.algorithm, namespaces.SPDX.checksumAlgorithm_sha256))
+    value = Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)
+    graph.add((checksum, namespaces.SPDX.checksumValue, value))
 
 
 def _media_type(name: str) -> str | None:
