@@ -2,6 +2,9 @@
 
 Usage: python scripts/check_data.py data/adopted-text/*.ttl
 
+(For a contributor, ``iscm-kg check`` does this and the shapes too, with the closest passage of
+the source; this script reads each file alone, without the rest of the graph.)
+
 For each node with ``prov:wasDerivedFrom`` one of the four source documents, every literal of a
 verbatim property must be found in ``sources/<document>.txt`` (see ``iscm_kg.verbatim``). Prints
 one line per problem and exits 1 if there is any.
@@ -12,39 +15,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from iscm_kg.fidelity import VERBATIM_PROPERTIES  # noqa: E402
 from iscm_kg.verbatim import load_source  # noqa: E402
 
-ISCM = Namespace("https://w3id.org/iscm-kg/ontology#")
 DOC = "https://w3id.org/iscm-kg/id/document/"
-VERBATIM = [
-    ISCM.quotation,
-    ISCM.wording,
-    ISCM.action,
-    ISCM.engagement,
-    ISCM.statement,
-    ISCM.activity,
-    ISCM.objectiveLabel,
-    ISCM.legalGroundText,
-    ISCM.outcome,
-    ISCM.theme,
-    ISCM.profileDescription,
-    ISCM.profileType,
-    ISCM.mandate,
-    ISCM.thematicFocus,
-    ISCM.structure,
-    ISCM.geographicalCoverage,
-    ISCM.migrationEngagement,
-    ISCM.existingEngagement,
-    ISCM.roleInImplementation,
-    ISCM.comparativeAdvantage,
-    ISCM.challenge,
-]
+VERBATIM = VERBATIM_PROPERTIES  # one list, shared with `iscm-kg check` and `validate`
 
 
 def main(paths: list[str]) -> int:
