@@ -201,3 +201,21 @@ def test_cli_diff(capsys: pytest.CaptureFixture[str], edited: Path, tmp_path: Pa
     assert main(["diff", str(DATA), str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"iscm-kg: {tmp_path / 'nowhere'}: not a folder")
+
+
+def test_two_release_folders(tmp_path: Path) -> None:
+    """A release folder is read from its iscm-kg.nt (N-Triples)."""
+    for name, year in (("old", "2002"), ("new", "2003")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "iscm-kg.nt").write_text(
+            f'<{BALI}> <{ISCM.foundingYear}> "{year}"'
+            "^^<http://www.w3.org/2001/XMLSchema#gYear> .\n"
+            f'<{BALI}> <http://www.w3.org/2000/01/rdf-schema#label> "Bali Process record"@en .\n',
+            encoding="utf-8",
+        )
+    result = diff.run(str(tmp_path / "old"), str(tmp_path / "new"), resources.layout())
+    assert diff.as_text(result).splitlines()[-1] == (
+        "  Bali Process record (record/reference/bali-process): changes the founding year from "
+        "“2002” to “2003”"
+    )
