@@ -1,5 +1,7 @@
 """``iscm-kg check``: validate what a contributor changed, fast, with the verdict of ``validate``.
 
+(``validate._short`` and ``validate._display_path`` print nodes and files as ``validate`` does.)
+
 1. The changed files: the ones named, or those ``git status`` reports in the data, shapes,
    ontology and queries folders (modified, added, deleted, renamed, untracked), each with its
    committed text when git has one.
@@ -109,7 +111,7 @@ class Outcome:
         payload = {
             "ok": self.ok,
             "files": [
-                {"file": validate.display_path(c.path), "deleted": not c.exists}
+                {"file": validate._display_path(c.path), "deleted": not c.exists}
                 for c in self.changes
             ],
             "checked": self.checked,
@@ -120,7 +122,7 @@ class Outcome:
 
     def as_text(self) -> str:
         deleted = [c for c in self.changes if not c.exists]
-        files = ", ".join(validate.display_path(c.path) for c in self.changes) or "none"
+        files = ", ".join(validate._display_path(c.path) for c in self.changes) or "none"
         head = f"Checked {len(self.changes)} changed file(s) ({files})"
         if deleted:
             head += f", {len(deleted)} of them deleted"
@@ -316,9 +318,16 @@ def check_graph(
             at = dependencies.changes_at(rules.closure(delta, graph))
             nodes = dependencies.affected(at, graph, sigs)
             focus = sorted(n for n in nodes if isinstance(n, URIRef))
-    report = validate.validate(graph, shapes, loaded, focus=focus)
+    if focus is None:
+        report = validate.validate(graph, shapes, loaded)
+    elif focus:
+        # the shapes with their targets narrowed to the focus nodes: exactly their results
+        report = validate.validate(graph, dependencies.focused_shapes(shapes, graph, focus), loaded)
+    else:
+        report = validate.Report(True, [], 0, namespaces.new_graph())
     report = fidelity.extend(report, graph, loaded, nodes=focus)
-    outcome = Outcome(list(changes), report.nodes_validated, everything, focus=focus)
+    checked = report.nodes_validated if focus is None else len(focus)
+    outcome = Outcome(list(changes), checked, everything, focus=focus)
     outcome.results = report.results_graph
     outcome.problems = _problems(report.results_graph, shapes, loaded, changes)
     return outcome
@@ -337,7 +346,7 @@ def _problems(
         if (None, SH.detail, result) in results:
             continue  # a detail of another result, reported with it
         focus = results.value(result, SH.focusNode)
-        component = validate.short(names, results.value(result, SH.sourceConstraintComponent))
+        component = validate._short(names, results.value(result, SH.sourceConstraintComponent))
         component = component.removeprefix("sh:").removesuffix("ConstraintComponent")
         component = component.removeprefix("shapes:")
         rule = _IN_WORDS.get(component, component)
@@ -345,7 +354,7 @@ def _problems(
         if not isinstance(shape, URIRef):
             shape = _named(shapes, results.value(result, SH.sourceShape))
         if shape is not None:
-            rule = f"rule {validate.short(names, shape).removeprefix('shapes:')}: {rule}"
+            rule = f"rule {validate._short(names, shape).removeprefix('shapes:')}: {rule}"
         value = results.value(result, SH.value)
         file, line = lines.where(focus, loaded.origin_of(focus) if focus else [])
         problems.append(
@@ -391,8 +400,8 @@ def _path(results: Graph, result: Node, names: Graph) -> str:
         return ""
     inverse = results.value(path, SH.inversePath)
     if inverse is not None:
-        return "^" + validate.short(names, inverse)
-    return validate.short(names, path)
+        return "^" + validate._short(names, inverse)
+    return validate._short(names, path)
 
 
 class _LineFinder:
@@ -407,7 +416,7 @@ class _LineFinder:
         if not origins:
             return "(inferred)", 0
         chosen = sorted(origins, key=lambda p: (p.resolve() not in self.changed, str(p)))[0]
-        return validate.display_path(chosen), self._line(chosen, node)
+        return validate._display_path(chosen), self._line(chosen, node)
 
     def _line(self, path: Path, node: Node | None) -> int:
         if not isinstance(node, URIRef):

@@ -213,12 +213,12 @@ def extend(report: Report, graph: Graph, loaded: Loaded | None, nodes=None) -> R
         files = loaded.origin_of(item.node) if loaded is not None else []
         violations.append(
             validate.Violation(
-                file=", ".join(validate.display_path(p) for p in files) or "(inferred)",
-                focus=validate.short(names, item.node),
-                path=validate.short(names, item.prop),
+                file=", ".join(validate._display_path(p) for p in files) or "(inferred)",
+                focus=validate._short(names, item.node),
+                path=validate._short(names, item.prop),
                 component="SourceFidelity",
                 message=item.message(),
-                value=validate.short(names, item.literal),
+                value=validate._short(names, item.literal),
                 severity="Violation",
                 shape="",
             )

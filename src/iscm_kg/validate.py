@@ -7,7 +7,6 @@ implies, and letting pyshacl run OWL RL again is 10-15 times slower and can dist
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -85,23 +84,8 @@ def _component(graph: Graph, node: Node | None) -> str:
     return text.removeprefix("sh:").removesuffix("ConstraintComponent") or text
 
 
-def validate(
-    data: Graph,
-    shapes: Graph,
-    loaded: Loaded | None = None,
-    focus: Sequence[URIRef] | None = None,
-) -> Report:
-    """Validate ``data`` against ``shapes``; map each focus node to the file that states it.
-
-    ``focus`` validates only those nodes (``iscm-kg check``): their results are exactly those a
-    full validation gives them. An empty ``focus`` validates nothing.
-    """
-    if focus is not None:
-        if not focus:
-            return Report(True, [], 0, namespaces.new_graph())
-        from .dependencies import focused_shapes
-
-        shapes = focused_shapes(shapes, data, focus)
+def validate(data: Graph, shapes: Graph, loaded: Loaded | None = None) -> Report:
+    """Validate ``data`` against ``shapes``; map each focus node to the file that states it."""
     conforms, results, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -109,7 +93,6 @@ def validate(
         abort_on_first=False,
         allow_warnings=True,
         advanced=True,
-        inplace=focus is not None,  # no SHACL rules: nothing is written, the copy is not needed
     )
     if not isinstance(results, Graph):  # pyshacl reports a broken shapes graph this way
         raise InputError(f"The SHACL shapes cannot be used: {text.strip()}")
@@ -131,18 +114,8 @@ def validate(
             )
         )
     violations.sort()
-    focus_count = len(set(data.subjects())) if focus is None else len(focus)
+    focus_count = len(set(data.subjects()))
     return Report(bool(conforms), violations, focus_count, results)
-
-
-def short(graph: Graph, node: Node | None) -> str:
-    """A node as the reports print it: ``id:…`` for our resources, a prefixed name, a literal."""
-    return _short(graph, node)
-
-
-def display_path(path: Path) -> str:
-    """A file path relative to the working folder when it is below it."""
-    return _display_path(path)
 
 
 def _path_text(results: Graph, result: Node, names: Graph) -> str:
