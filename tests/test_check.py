@@ -356,3 +356,12 @@ def test_cli_check_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(f"iscm-kg: {stray}: not in the data folder")
+
+
+def test_cli_check_malformed_turtle_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A changed file that is not Turtle: one sentence naming the file and the line, exit 2."""
+    data = ROOT / "tests" / "cli" / "malformed-data"
+    code = main(["check", "--data", str(data), str(data / "broken.ttl")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert re.match(r"iscm-kg: .*broken\.ttl: line \d+: malformed Turtle", err)
