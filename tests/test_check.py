@@ -11,6 +11,7 @@ together they find every result of the full ``iscm-kg validate``.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -350,6 +351,14 @@ def test_cli_check_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert code == 1
     assert out[0].startswith("Checked 1 changed file(s) (")
     assert "tests/cli/invalid-data/actors.ttl:9: actor/midwa: skos:prefLabel: " in "\n".join(out)
+    assert main(["check", "--data", str(data), str(data / "actors.ttl"), "--format", "json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["ok"] is False and payload["everything"] is False
+    assert payload["files"] == [{"file": "tests/cli/invalid-data/actors.ttl", "deleted": False}]
+    assert {p["node"] for p in payload["problems"]} == {"actor/midwa"}
+    assert {"file", "line", "node", "prop", "message", "rule", "value"} == set(
+        payload["problems"][0]
+    )
     stray = tmp_path / "x.ttl"
     stray.write_text("", encoding="utf-8")
     code = main(["check", "--data", str(data), str(stray)])
