@@ -28,7 +28,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -114,10 +115,8 @@ class Cache:
         if not _verified(folder):
             _remove(folder)
             return None
-        try:
+        with suppress(OSError):
             os.utime(folder.parent)  # the entry was used: prune others first
-        except OSError:
-            pass
         return folder
 
     def write(self, entry: str, name: str, fill: Callable[[Path], None]) -> Path | None:
@@ -151,16 +150,41 @@ class Cache:
         self.prune(keep_entry=entry)
         return target
 
+    @contextmanager
+    def lock(self, entry: str) -> Iterator[None]:
+        """Hold the entry's lock while it is computed, so that a second process waits for the
+        first one's result instead of computing it too (POSIX; elsewhere both compute)."""
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = open(self.folder / f".{entry}.lock", "a+b")  # noqa: SIM115
+        except OSError:
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def prune(self, keep_entry: str | None = None) -> None:
         """Delete all but the ``KEEP`` most recently used entries."""
         try:
-            entries = [p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+            entries = [
+                p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+            ]
             entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         except OSError:
             return
         for old in entries[KEEP:]:
             if old.name != keep_entry:
                 _remove(old)
+                (self.folder / f".{old.name}.lock").unlink(missing_ok=True)
 
 
 def _verified(folder: Path) -> bool:

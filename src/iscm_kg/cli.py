@@ -21,7 +21,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from . import __version__, export, namespaces, query, release, resources, stats
+from . import __version__, cache, export, namespaces, query, reason, release, resources, stats
 from .errors import IscmKgError, QueryError
 from .pipeline import Pipeline
 from .store import ASSERTED, INFERRED
@@ -36,6 +36,9 @@ class Settings:
 
     data: Path | None = None
     quiet: bool = False
+    cache: Path | None = None
+    no_cache: bool = False
+    reasoner: str = reason.DEFAULT_REASONER
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -78,6 +81,35 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
             callback=_remember("quiet"),
             help="No progress messages on stderr.",
         ),
+        click.option(
+            "--cache",
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="DIR",
+            envvar=cache.ENV,
+            show_envvar=True,
+            expose_value=False,
+            callback=_remember("cache"),
+            help="Keep the reasoned graph and the validation report in DIR "
+            "(default: the user's cache folder).",
+        ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_remember("no_cache"),
+            help="Neither read nor write the cache: compute everything.",
+        ),
+        click.option(
+            "--reasoner",
+            type=click.Choice(list(reason.REASONERS)),
+            default=reason.DEFAULT_REASONER,
+            show_default=True,
+            expose_value=False,
+            callback=_remember("reasoner"),
+            help="fast: owlrl's rules, visiting only the triples that can fire one; "
+            "owlrl: owlrl's own loop (the reference; same result, slower).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -95,7 +127,13 @@ def _progress(enabled: bool) -> Callable[[str], None]:
 def _pipeline(ctx: click.Context) -> Pipeline:
     settings = _settings(ctx)
     quiet = settings.quiet or not sys.stderr.isatty()
-    return Pipeline(resources.layout(settings.data), progress=_progress(not quiet))
+    folder = None if settings.no_cache else (settings.cache or cache.default_folder())
+    return Pipeline(
+        resources.layout(settings.data),
+        progress=_progress(not quiet),
+        cache=folder,
+        reasoner=settings.reasoner,
+    )
 
 
 def _help(summary: str, example: str) -> dict[str, str]:

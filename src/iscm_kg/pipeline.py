@@ -148,10 +148,15 @@ class Pipeline:
         """The reasoned graph: read from the cache, or loaded, reasoned and cached."""
         if self._reasoned is None and self._cached is None:
             part = self.cache.read(self.key(), "reasoned") if self.cache else None
+            if part is None and self.cache is not None:
+                with self.cache.lock(self.key()):  # another process may be computing it
+                    part = self.cache.read(self.key(), "reasoned")
+                    if part is None:
+                        self._reason()
+            elif part is None:
+                self._reason()
             if part is not None:
                 self._use_cached(part)
-            else:
-                self._reason()
         errors = self._reasoned.errors if self._reasoned else self._summary["errors"]
         if errors:
             messages = [self._with_files(m) for m in sorted(errors)]
@@ -228,20 +233,30 @@ class Pipeline:
         if self.report is not None:
             return self.report
         self.reason()
-        part = self.cache.read(self.key(), "validated") if self.cache else None
-        if part is not None:
-            summary = json.loads((part / "report.json").read_text())
-            results = _parse_nt(part / "results.nt")
-            self.report = validate_stage.report(
-                summary["conforms"], results, summary["nodes_validated"], self._origin_of
-            )
-            return self.report
+        if self.cache is None:
+            return self._validate()
+        part = self.cache.read(self.key(), "validated")
+        if part is None:
+            with self.cache.lock(self.key()):  # another process may be computing it
+                part = self.cache.read(self.key(), "validated")
+                if part is None:
+                    return self._validate()
+        summary = json.loads((part / "report.json").read_text())
+        results = _parse_nt(part / "results.nt")
+        self.report = validate_stage.report(
+            summary["conforms"], results, summary["nodes_validated"], self._origin_of
+        )
+        return self.report
+
+    def _validate(self) -> validate_stage.Report:
         shapes = self.shapes()
         union = self.store.union()
         with self.stage("validate", "Validating against the SHACL shapes…"):
             computed = validate_stage.validate(union, shapes)
         if self.cache is not None:
-            self.cache.write(self.key(), "validated", lambda folder: _write_report(folder, computed))
+            self.cache.write(
+                self.key(), "validated", lambda folder: _write_report(folder, computed)
+            )
         # the report is built from the results as the cache keeps them, so that a cached report
         # and a computed one are the same
         results = _parse_nt_bytes(computed.results_graph.serialize(format="nt", encoding="utf-8"))

@@ -35,9 +35,8 @@ import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from . import namespaces
+from . import namespaces, owlrl_fast
 from .errors import InputError
-from . import owlrl_fast
 
 REASONERS = ("fast", "owlrl")
 DEFAULT_REASONER = "fast"

@@ -7,8 +7,9 @@ pyshacl evaluates a SPARQL-based constraint by calling the data graph's ``query`
 text for every focus node, and rdflib parses the text again each time: 1,127 parses for our 9
 SPARQL constraints, about 70 % of the validation. The data graph is therefore a
 ``PreparedQueryGraph``, whose ``query`` parses each text once; it views the caller's store (no
-copy), and pyshacl runs ``inplace`` so that it does not copy it into a plain graph. Our shapes have
-no SHACL rules, so nothing is written to the data. See ``docs/upstream/pyshacl-prepared-queries.md``.
+copy), and pyshacl runs ``inplace`` so that it does not copy it into a plain graph. Our shapes
+have no SHACL rules, so nothing is written to the data (the proposal for pySHACL itself:
+``docs/upstream/pyshacl-prepared-queries.md``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -113,8 +113,8 @@ class PreparedQueryGraph(Graph):
         query_object: Any,
         processor: str = "sparql",
         result: str = "sparql",
-        initNs: dict[str, Any] | None = None,  # noqa: N803 (rdflib's name)
-        initBindings: dict[str, Node] | None = None,  # noqa: N803
+        initNs: dict[str, Any] | None = None,
+        initBindings: dict[str, Node] | None = None,
         use_store_provided: bool = True,
         **kwargs: Any,
     ):
@@ -137,9 +137,11 @@ def validate(data: Graph, shapes: Graph, loaded: Loaded | None = None) -> Report
     import pyshacl  # imported here: commands that do not validate need not load it
 
     namespaces.no_graph_loading()
+    shapes_copy = Graph()  # pyshacl adds RDFS axioms to the shapes graph it is given
+    shapes_copy += shapes
     conforms, results, text = pyshacl.validate(
         PreparedQueryGraph(data),
-        shacl_graph=shapes,
+        shacl_graph=shapes_copy,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
