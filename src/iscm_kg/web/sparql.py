@@ -6,7 +6,8 @@ status and one sentence:
 
 - updates (the ``update`` parameter, ``application/sparql-update``, or a text that starts with
   INSERT, DELETE, LOAD, CLEAR, DROP …) are refused with 403: the endpoint is read-only;
-- ``SERVICE`` (a federated query) is refused with 403: Oxigraph would fetch the remote endpoint;
+- ``SERVICE`` (a federated query) is refused with 403: Oxigraph would fetch the remote endpoint
+  (decided in the worker, see below);
 - ``FROM``, ``FROM NAMED``, ``default-graph-uri`` and ``named-graph-uri`` may only name the
   graph's own named graphs: any other IRI (``file:``, ``http:`` …) is refused with 403;
 - a text over the size limit is refused with 413, one nested too deeply with 400 (Oxigraph's
@@ -187,8 +188,8 @@ def nesting(text: str) -> int:
 
 
 def check_text(text: str, limit: int = MAX_QUERY_BYTES) -> tuple[bool, list[Token]]:
-    """Refuse an update, a SERVICE clause, a foreign dataset or an over-deep query; return
-    whether the text names its own dataset (FROM / FROM NAMED), and its tokens."""
+    """Refuse an update, a foreign dataset or an over-deep query; return whether the text names
+    its own dataset (FROM / FROM NAMED), and its tokens. (SERVICE is refused by the worker.)"""
     check_size(text, limit)
     if nesting(text) > MAX_NESTING:
         raise Refused(400, f"The query nests brackets more than {MAX_NESTING} levels deep.")
@@ -197,12 +198,6 @@ def check_text(text: str, limit: int = MAX_QUERY_BYTES) -> tuple[bool, list[Toke
     first = next((t.text.upper() for t in words if t.text.upper() not in ("PREFIX", "BASE")), "")
     if first in UPDATE_KEYWORDS:
         raise Refused(403, f"This endpoint is read-only: SPARQL updates ({first} …) are refused.")
-    if mentions_service(toks):
-        raise Refused(
-            403,
-            "SERVICE (a federated query) is refused: this endpoint answers from its own graph "
-            "only.",
-        )
     prefixes = _prefixes(toks)
     sources = _dataset(toks, prefixes)
     for iri in sources:
@@ -212,7 +207,8 @@ def check_text(text: str, limit: int = MAX_QUERY_BYTES) -> tuple[bool, list[Toke
 
 def mentions_service(toks: list[Token]) -> bool:
     """A word starting with SERVICE, or a prefixed name whose prefix is SERVICE: the forms
-    Oxigraph reads as the keyword (it accepts ``SERVICESILENT<…>`` and ``SERVICE:x``)."""
+    Oxigraph may read as the keyword (it accepts ``SERVICESILENT<…>`` and ``SERVICE:x``). This
+    only words the refusal; ``workers.service_free`` decides."""
     for tok in toks:
         upper = tok.text.upper()
         if tok.kind == "word" and upper.startswith("SERVICE"):

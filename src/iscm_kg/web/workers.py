@@ -287,12 +287,16 @@ class QueryPool:
         """Run a job in an idle worker within the time limit; ``Refused`` on any failure."""
         timeout = self.limits.timeout
         start = time.monotonic()
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise Refused(
-                503, f"Every query worker stayed busy for {timeout:g} s; try again later."
-            ) from None
+        while True:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout)
+            except TimeoutError:
+                raise Refused(
+                    503, f"Every query worker stayed busy for {timeout:g} s; try again later."
+                ) from None
+            if worker.process.is_alive():
+                break
+            self._replace(worker)  # it died while idle (killed from outside)
         remaining = max(0.0, timeout - (time.monotonic() - start))
         try:
             kind, value = await anyio.to_thread.run_sync(self._exchange, worker, job, remaining)
