@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -60,7 +61,10 @@ def start_server(pipeline, settings: Settings, site: Site | None = None) -> Iter
 class StubSite:
     """A stand-in for the resource pages: one home page and one resource, in four formats."""
 
-    PAGES = {"/": b"<!DOCTYPE html><title>home</title>", "/id/actor/x": b"<p>x</p>"}
+    PAGES: ClassVar[dict[str, bytes]] = {
+        "/": b"<!DOCTYPE html><title>home</title>",
+        "/id/actor/x": b"<p>x</p>",
+    }
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, str]] = []

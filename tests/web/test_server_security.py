@@ -21,9 +21,7 @@ from .conftest import LiveServer
 ASSERTED = "https://w3id.org/iscm-kg/graph/asserted"
 INFERRED = "https://w3id.org/iscm-kg/graph/inferred"
 READ_ONLY = "This endpoint is read-only: SPARQL updates are refused.\n"
-SERVICE = (
-    "SERVICE (a federated query) is refused: this endpoint answers from its own graph only.\n"
-)
+SERVICE = "SERVICE (a federated query) is refused: this endpoint answers from its own graph only.\n"
 OWN_GRAPHS = (
     f"this endpoint reads only its own named graphs <{ASSERTED}> and <{INFERRED}>, "
     "nothing from files or the web.\n"
@@ -104,7 +102,7 @@ def test_service_hidden_from_a_simple_lexer_is_refused(live: LiveServer) -> None
 
 def test_the_word_service_in_strings_and_names_is_allowed(live: LiveServer) -> None:
     text = (
-        'PREFIX service: <http://example.org/service#> SELECT ?service WHERE { '
+        "PREFIX service: <http://example.org/service#> SELECT ?service WHERE { "
         'VALUES ?service { "public service" service:x <http://example.org/service> } }'
     )
     r = live.post("/sparql", data={"query": text}, headers={"Accept": "text/csv"})
@@ -239,9 +237,7 @@ def test_a_worker_that_dies_is_replaced(strict: LiveServer) -> None:
     for pid in busy_before:
         os.kill(pid, signal.SIGKILL)
     thread.join(60)
-    assert results == [
-        (500, "The query stopped the query engine (too deep or too much memory).\n")
-    ]
+    assert results == [(500, "The query stopped the query engine (too deep or too much memory).\n")]
     r = strict.post("/sparql", data={"query": "ASK { ?s ?p ?o }"})
     assert r.status_code == 200
 
@@ -316,9 +312,7 @@ def test_the_graph_is_unchanged(request, fixture: str, pipeline) -> None:
     """Run last in this file: every worker still holds exactly the reasoned graph."""
     server: LiveServer = request.getfixturevalue(fixture)
     expected = (
-        "g,n\r\n"
-        f"{ASSERTED},{len(pipeline.asserted)}\r\n"
-        f"{INFERRED},{len(pipeline.inferred)}\r\n"
+        f"g,n\r\n{ASSERTED},{len(pipeline.asserted)}\r\n{INFERRED},{len(pipeline.inferred)}\r\n"
     )
     answers: list[str] = []
 

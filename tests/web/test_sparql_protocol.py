@@ -199,9 +199,7 @@ def test_from_and_from_named_select_graphs(live: LiveServer, pipeline) -> None:
 
 
 def test_protocol_dataset_parameters(live: LiveServer, pipeline) -> None:
-    by_default = live.get(
-        "/sparql", params={"query": COUNT, "default-graph-uri": INFERRED}
-    )
+    by_default = live.get("/sparql", params={"query": COUNT, "default-graph-uri": INFERRED})
     assert count(by_default) == len(pipeline.inferred)
     named = live.post(
         "/sparql?named-graph-uri=" + ASSERTED,
