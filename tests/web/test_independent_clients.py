@@ -7,11 +7,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.term import Node
+from server_helpers import LiveServer
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from iscm_kg import query, resources
-
-from .conftest import LiveServer
 
 QUERIES = query.load_queries(resources.layout().queries)
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")

@@ -13,10 +13,9 @@ import threading
 import time
 
 import pytest
+from server_helpers import LiveServer
 
 from iscm_kg.web import workers
-
-from .conftest import LiveServer
 
 ASSERTED = "https://w3id.org/iscm-kg/graph/asserted"
 INFERRED = "https://w3id.org/iscm-kg/graph/inferred"

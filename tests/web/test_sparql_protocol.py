@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from server_helpers import LiveServer
 
 from iscm_kg.web import sparql
-
-from .conftest import LiveServer
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 DIRECT = {"Content-Type": "application/sparql-query"}

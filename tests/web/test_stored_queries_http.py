@@ -8,12 +8,11 @@ from urllib.parse import urlencode
 
 import pytest
 from rdflib import Literal, URIRef
+from server_helpers import LiveServer
 
 from iscm_kg import query, resources
 from iscm_kg.cli import main
 from iscm_kg.web import query_pages
-
-from .conftest import LiveServer
 
 QUERIES = query.load_queries(resources.layout().queries)
 
