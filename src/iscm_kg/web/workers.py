@@ -166,8 +166,7 @@ def run_sparql(store: ox.Store, job: QueryJob, max_bytes: int) -> Answer:
     except _TooLarge:
         raise Refused(
             422,
-            f"The result is larger than {max_bytes} bytes: add a LIMIT or ask for fewer "
-            "variables.",
+            f"The result is larger than {max_bytes} bytes: add a LIMIT or ask for fewer variables.",
         ) from None
     except OSError as exc:  # the engine's own errors while evaluating
         raise Refused(400, f"The query failed: {exc}.") from None
