@@ -1,4 +1,5 @@
-"""Fixtures for the server tests: servers built from the session's reasoned graph."""
+"""Fixtures for the web tests: one ``Site`` per test session (pages, plots, static site), and
+servers built from the session's reasoned graph."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from collections.abc import Iterator
 import pytest
 from server_helpers import LiveServer, StubSite, start_server
 
+from iscm_kg.pipeline import Pipeline
 from iscm_kg.web.app import Settings
+from iscm_kg.web.pages import Site
+
+
+@pytest.fixture(scope="session")
+def site(pipeline: Pipeline) -> Site:
+    """The site of the shipped graph, indexed once."""
+    return Site(pipeline)
 
 
 @pytest.fixture(scope="session")
