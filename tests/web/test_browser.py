@@ -154,3 +154,62 @@ def test_stored_query_index(visit: Visit, pipeline) -> None:
     links = visit.page.locator("ul.queries li a")
     assert links.count() == len(pipeline.queries)
     visit.shot("stored-queries")
+
+
+# --- the resource pages --------------------------------------------------------------------
+
+
+def test_home_to_the_colombo_process_and_its_paragraphs(visit: Visit) -> None:
+    page = visit.page
+    visit.open("/")
+    assert page.locator("h1").inner_text().startswith("ISCM-KG")
+    assert page.locator("img[src='plots/iscms-by-region.svg']").evaluate("i => i.naturalWidth") > 0
+    visit.shot("home")
+    page.locator("header.site a", has_text="ISCMs").click()
+    page.wait_for_url("**/iscms/")
+    visit.shot("iscms")
+    page.locator("main a", has_text="(Colombo Process)").first.click()
+    page.wait_for_url("**/id/actor/colombo-process")
+    assert page.locator("h1").inner_text().endswith("(Colombo Process)")
+    references = page.locator("section#references")
+    assert "A/RES/73/195 §47" in references.inner_text()
+    row = references.locator("tr", has_text="A/RES/73/195 §47").first
+    assert "Further recognizing the important role of State-led processes" in row.inner_text()
+    assert "IOM IPD, references to ISCMs and other regional actors in the adopted compact" in (
+        row.inner_text()
+    )
+    visit.shot("colombo-process")
+    row.locator("a", has_text="A/RES/73/195 §47").first.click()
+    page.wait_for_url("**/id/document/A-RES-73-195/para/47")
+    assert page.locator("h1").inner_text().startswith("A/RES/73/195 §47")
+    assert page.locator("section#mentions tbody tr").count() > 0
+    visit.shot("a-res-73-195-para-47")
+
+
+def test_objective_23(visit: Visit) -> None:
+    page = visit.page
+    visit.open("/")
+    page.locator("header.site a", has_text="Objectives").click()
+    page.wait_for_url("**/objectives/")
+    visit.shot("objectives")
+    page.locator("main a", has_text="Objective 23:").first.click()
+    page.wait_for_url("**/id/objective/23")
+    assert page.locator("h1").inner_text() == (
+        "Objective 23: Strengthen international cooperation and global partnerships for safe, "
+        "orderly and regular migration"
+    )
+    paragraphs = page.locator("section#paragraphs").inner_text()
+    assert "A/RES/73/195 §39(d)" in paragraphs
+    actors = page.locator("section#actors tr", has_text="international financial institutions")
+    assert "mobilizing technical, financial and human resources" in actors.first.inner_text()
+    visit.shot("objective-23")
+
+
+def test_a_resource_as_turtle_from_its_page_link(visit: Visit) -> None:
+    visit.open("/id/actor/colombo-process")
+    href = visit.page.locator("a[type='text/turtle']").first.get_attribute("href")
+    response = visit.page.request.get(visit.origin + "/id/actor/colombo-process" + href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert "https://w3id.org/iscm-kg/id/actor/colombo-process" in response.text()
+    visit.shot("colombo-process-formats")

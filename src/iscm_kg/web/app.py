@@ -43,6 +43,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 3 * sparql.MAX_QUERY_BYTES + 1024  # a form-encoded query may triple in size
 
 SVG = "image/svg+xml"
+EXTRA_NAV = (("Stored queries", "/queries"), ("SPARQL", "/sparql"))
 PAGE_TYPES = ("text/html", "text/turtle", "application/n-triples", "application/ld+json")
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld"}
 RDF_FORMATS = {
@@ -85,15 +86,22 @@ class Settings:
     max_query_bytes: int = sparql.MAX_QUERY_BYTES
     max_result_bytes: int = 20_000_000
     memory: int | None = 2 * 1024**3
-    cache_entries: int = 2048
+    cache_entries: int = 16384
 
 
 class _Cache:
-    """A bounded map of finished answers (the graph never changes while the server runs)."""
+    """A bounded map of finished answers (the graph never changes while the server runs):
+    at most ``size`` entries and about ``max_bytes`` of page bodies."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: int = 256 * 1024**2) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._items: OrderedDict[Any, Any] = OrderedDict()
+
+    @staticmethod
+    def _weight(value: Any) -> int:
+        return len(value) if isinstance(value, bytes) else 1024
 
     def get(self, key: Any) -> Any:
         if key in self._items:
@@ -102,10 +110,14 @@ class _Cache:
         return None
 
     def put(self, key: Any, value: Any) -> None:
+        if key in self._items:
+            self.bytes -= self._weight(self._items[key])
         self._items[key] = value
+        self.bytes += self._weight(value)
         self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        while len(self._items) > self.size or self.bytes > self.max_bytes:
+            _, dropped = self._items.popitem(last=False)
+            self.bytes -= self._weight(dropped)
 
 
 class _SecurityHeaders:
@@ -128,10 +140,11 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _refusal(exc: Refused, html: bool = False) -> Response:
-    if html:
+def _refusal(exc: Refused, chrome: query_pages.Chrome | None = None) -> Response:
+    """The refusal as one line of text, or as an HTML page when ``chrome`` is given."""
+    if chrome is not None:
         return Response(
-            query_pages.error_page(exc.status, exc.message),
+            query_pages.error_page(exc.status, exc.message, chrome),
             exc.status,
             media_type=MEDIA_TYPES["html"],
         )
@@ -165,11 +178,12 @@ def create_app(
     tabs = [(name, _ready_text(q, store)) for name, q in stored.items()]
     if site is None:
         site = _default_site(pipeline, site_factory)
+    chrome = _chrome(site)
     limits = Limits(settings.timeout, settings.max_result_bytes, settings.memory)
     pool = QueryPool(store._store, settings.workers, limits)
     tables = _Cache(settings.cache_entries)
     pages = _Cache(settings.cache_entries)
-    yasgui = query_pages.yasgui_page(tabs)
+    yasgui = query_pages.yasgui_page(tabs, chrome)
 
     async def sparql_endpoint(request: Request) -> Response:
         if request.method == "GET" and not request.query_params and _wants_html(request):
@@ -195,7 +209,7 @@ def create_app(
         return Response(answer.body, headers={"content-type": media_type, "vary": "Accept"})
 
     async def queries_index(request: Request) -> Response:
-        return Response(query_pages.query_index(stored), media_type=MEDIA_TYPES["html"])
+        return Response(query_pages.query_index(stored, chrome), media_type=MEDIA_TYPES["html"])
 
     async def stored_query(request: Request) -> Response:
         name = request.path_params["name"]
@@ -204,7 +218,9 @@ def create_app(
             if name.endswith("." + suffix):
                 name, fmt = name[: -len(suffix) - 1], suffix
         if name not in stored:
-            return _refusal(Refused(404, f"No stored query named '{name}'."), html=fmt is None)
+            return _refusal(
+                Refused(404, f"No stored query named '{name}'."), chrome if fmt is None else None
+            )
         if fmt is None:
             accept = sparql.acceptable(request.headers.get("accept", ""))
             chosen = sparql.choose(
@@ -222,7 +238,7 @@ def create_app(
                 table = await pool.run(StoredJob(q, key[1]))
             except Refused as exc:
                 if fmt == "html":
-                    page = query_pages.query_page(q, given, None, exc.message)
+                    page = query_pages.query_page(q, given, None, exc.message, chrome)
                     return Response(page, exc.status, media_type=MEDIA_TYPES["html"])
                 return _refusal(exc)
             tables.put(key, table)
@@ -232,30 +248,65 @@ def create_app(
             return Response(
                 query_stage.to_json(table), media_type="application/sparql-results+json"
             )
-        return Response(query_pages.query_page(q, given, table), media_type=MEDIA_TYPES["html"])
+        return Response(
+            query_pages.query_page(q, given, table, None, chrome), media_type=MEDIA_TYPES["html"]
+        )
 
     async def resource_page(request: Request) -> Response:
         path = request.url.path
         if not _safe_path(path):
-            return _refusal(Refused(404, "No such page."), html=True)
+            return _refusal(Refused(404, "No such page."), chrome)
         fmt = None
         for suffix, name in RDF_SUFFIXES.items():
             if path.endswith(suffix):
                 path, fmt = path[: -len(suffix)], name
-        vary = {"vary": "Accept"}
+        asked = request.query_params.get("format")
+        if fmt is None and asked is not None:
+            fmt = asked if asked in MEDIA_TYPES else None
+            if fmt is None:
+                message = f"Unknown format '{asked}': use html, ttl, nt or jsonld."
+                return _refusal(Refused(400, message))
         if fmt is None:
             chosen = sparql.choose(sparql.acceptable(request.headers.get("accept", "")), PAGE_TYPES)
             fmt = RDF_FORMATS.get(chosen or "", "html")
+        body = await _cached_page(path, fmt)
+        index = body is None and fmt == "html" and not path.endswith("/")
+        if index and await _cached_page(path + "/", fmt) is not None:  # /iscms → /iscms/
+            return RedirectResponse(path + "/", 301)
+        if body is None:
+            if fmt == "html" and path == "/":
+                return Response(query_pages.home_page(chrome), media_type=MEDIA_TYPES["html"])
+            return _refusal(Refused(404, f"No page at {path}."), chrome if fmt == "html" else None)
+        return Response(body, headers={"content-type": MEDIA_TYPES[fmt], "vary": "Accept"})
+
+    async def _cached_page(path: str, fmt: str) -> bytes | None:
         key = (path, fmt)
         body = pages.get(key)
         if body is None:
             body = await _render(site, path, fmt)
-            if body is None:
-                if fmt == "html" and path == "/":
-                    return Response(query_pages.home_page(), media_type=MEDIA_TYPES["html"])
-                return _refusal(Refused(404, f"No page at {path}."), html=fmt == "html")
-            pages.put(key, body)
-        return Response(body, headers={"content-type": MEDIA_TYPES[fmt], **vary})
+            if body is not None:
+                pages.put(key, body)
+        return body
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["name"]
+        body = site.asset(name) if site is not None and hasattr(site, "asset") else None
+        if body is None:
+            return _refusal(Refused(404, f"No asset {name}."))
+        media_type = "text/css; charset=utf-8" if name.endswith(".css") else None
+        return Response(body, media_type=media_type)
+
+    async def plot(request: Request) -> Response:
+        name = request.path_params["name"]
+        key = ("plot", name)
+        body = pages.get(key)
+        if body is None and site is not None and hasattr(site, "plot"):
+            body = await run_in_threadpool(site.plot, name)
+            if body is not None:
+                pages.put(key, body)
+        if body is None:
+            return _refusal(Refused(404, f"No plot {name}."))
+        return Response(body, media_type=SVG)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -272,6 +323,8 @@ def create_app(
         Route("/queries/", lambda r: RedirectResponse("/queries", 301)),
         Route("/queries/{name}", stored_query),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/assets/{name}", asset),
+        Route("/plots/{name}", plot),
         Route("/favicon.ico", lambda r: FileResponse(STATIC / "favicon.svg", media_type=SVG)),
         Route("/{path:path}", resource_page),
     ]
@@ -322,6 +375,17 @@ def _ready_text(q: query_stage.StoredQuery, store: query_stage.Executor) -> str:
         return q.text
 
 
+def _chrome(site: Site | None) -> query_pages.Chrome:
+    """The resource pages' menu and style sheet on the query pages, when the pages are there."""
+    if site is None or not hasattr(site, "asset") or site.asset("site.css") is None:
+        return query_pages.PLAIN
+    from .pages import NAV
+
+    return query_pages.Chrome(
+        nav=tuple(NAV) + EXTRA_NAV, stylesheets=("/assets/site.css", "/static/web.css")
+    )
+
+
 def _default_site(pipeline: Any, factory: Callable[[Any], Site] | None) -> Site | None:
     if factory is not None:
         return factory(pipeline)
@@ -329,4 +393,4 @@ def _default_site(pipeline: Any, factory: Callable[[Any], Site] | None) -> Site 
         from .pages import Site as PagesSite  # the resource pages, when installed
     except ImportError:
         return None
-    return PagesSite(pipeline)
+    return PagesSite(pipeline, extra_nav=EXTRA_NAV)

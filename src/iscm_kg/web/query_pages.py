@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
@@ -37,19 +38,37 @@ def compact(iri: str) -> str:
     return f"{name}:{iri[len(best) :]}" if best else iri
 
 
-def layout(title: str, body: str, head: str = "", scripts: Iterable[str] = ()) -> bytes:
-    """A whole page: header with the site's links, then ``body``."""
+@dataclass(frozen=True)
+class Chrome:
+    """What every query page shares with the resource pages: the menu and the style sheets."""
+
+    nav: tuple[tuple[str, str], ...] = (("Stored queries", "/queries"), ("SPARQL", "/sparql"))
+    stylesheets: tuple[str, ...] = ("/static/web.css",)
+
+
+PLAIN = Chrome()
+
+
+def layout(
+    title: str,
+    body: str,
+    head: str = "",
+    scripts: Iterable[str] = (),
+    chrome: Chrome = PLAIN,
+) -> bytes:
+    """A whole page: the site's menu, then ``body``."""
     script_tags = "".join(f'<script src="{escape(s)}"></script>' for s in scripts)
+    styles = "".join(f'<link rel="stylesheet" href="{escape(s)}">' for s in chrome.stylesheets)
+    links = "".join(f'<a href="{escape(href)}">{escape(text)}</a>\n' for text, href in chrome.nav)
     page = (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} — {TITLE}</title>"
+        f"<title>{escape(title)} · {TITLE}</title>"
         '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
-        '<link rel="stylesheet" href="/static/web.css">'
-        f"{head}</head><body>"
-        '<header class="site"><a class="brand" href="/">ISCM-KG</a> '
-        '<nav><a href="/queries">Stored queries</a> <a href="/sparql">SPARQL</a></nav></header>'
+        f"{styles}{head}</head><body>"
+        '<header class="site"><nav aria-label="Site">\n<a class="home" href="/">ISCM-KG</a>\n'
+        f"{links}</nav></header>"
         f"<main>{body}</main>{script_tags}</body></html>\n"
     )
     return page.encode("utf-8")
@@ -76,7 +95,7 @@ def table_html(table: Table) -> str:
     return f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def home_page() -> bytes:
+def home_page(chrome: Chrome = PLAIN) -> bytes:
     """A plain home page, used when the resource pages are not installed."""
     body = (
         "<h1>ISCM-KG</h1><p>A knowledge graph of inter-State consultation mechanisms on "
@@ -84,10 +103,10 @@ def home_page() -> bytes:
         '<li><a href="/queries">Stored queries</a></li>'
         '<li><a href="/sparql">SPARQL endpoint</a></li></ul>'
     )
-    return layout("Home", body)
+    return layout("Home", body, chrome=chrome)
 
 
-def query_index(queries: Mapping[str, StoredQuery]) -> bytes:
+def query_index(queries: Mapping[str, StoredQuery], chrome: Chrome = PLAIN) -> bytes:
     items = "".join(
         f'<li><a href="/queries/{escape(name)}">{escape(name)}</a>: {escape(q.title)}</li>'
         for name, q in queries.items()
@@ -98,7 +117,7 @@ def query_index(queries: Mapping[str, StoredQuery]) -> bytes:
         "query's address for its rows as data.</p>"
         f'<ul class="queries">{items}</ul>'
     )
-    return layout("Stored queries", body)
+    return layout("Stored queries", body, chrome=chrome)
 
 
 def query_page(
@@ -106,6 +125,7 @@ def query_page(
     given: Mapping[str, str],
     table: Table | None,
     error: str | None = None,
+    chrome: Chrome = PLAIN,
 ) -> bytes:
     """One stored query: its question, its parameters as a form, its rows and its text."""
     name = stored.name
@@ -156,10 +176,10 @@ def query_page(
         + "".join(f" --param {escape(k)}={escape(v)}" for k, v in given.items())
         + "</code></p>"
     )
-    return layout(stored.title, body)
+    return layout(stored.title, body, chrome=chrome)
 
 
-def yasgui_page(tabs: Iterable[tuple[str, str]]) -> bytes:
+def yasgui_page(tabs: Iterable[tuple[str, str]], chrome: Chrome = PLAIN) -> bytes:
     """The query editor (YASGUI) with one ready tab per stored query."""
     data = json.dumps([{"name": n, "query": q} for n, q in tabs], ensure_ascii=False)
     data = data.replace("</", "<\\/")  # the JSON stays inside its script element
@@ -174,10 +194,10 @@ def yasgui_page(tabs: Iterable[tuple[str, str]]) -> bytes:
         f'<script type="application/json" id="stored-queries">{data}</script>'
     )
     head = '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
-    return layout("SPARQL", body, head, ["/static/yasgui/yasgui.min.js", "/static/sparql.js"])
+    scripts = ["/static/yasgui/yasgui.min.js", "/static/sparql.js"]
+    return layout("SPARQL", body, head, scripts, chrome)
 
 
-def error_page(status: int, message: str) -> bytes:
-    return layout(
-        f"Error {status}", f'<h1>Error {status}</h1><p class="error">{escape(message)}</p>'
-    )
+def error_page(status: int, message: str, chrome: Chrome = PLAIN) -> bytes:
+    body = f'<h1>Error {status}</h1><p class="error">{escape(message)}</p>'
+    return layout(f"Error {status}", body, chrome=chrome)
