@@ -3,9 +3,10 @@
     python benchmarks/load.py                 # starts `iscm-kg serve` on a free loopback port
     python benchmarks/load.py --url http://127.0.0.1:8000   # a server already running
 
-The clients send a fixed mix: resource pages (the home page, the index pages and every resource
-page, as HTML), stored queries (``/queries/NAME.csv`` with each query's example parameters) and
-the same queries' SPARQL through ``/sparql``. It prints requests per second, p50/p95/p99
+The clients send a fixed mix: 60 % resource pages (the home page, the index pages and every
+resource page, as HTML) and 40 % stored queries (``/queries/NAME.csv`` with each query's example
+parameters); with ``--sparql``, a tenth of the requests send the same queries' SPARQL text to
+``/sparql`` instead, which runs it every time. It prints requests per second, p50/p95/p99
 latency and errors for each kind. The loop is bounded in time (``--seconds``) and in count
 (``--max-requests``) and stops by itself; it sends nothing but to loopback.
 
@@ -135,13 +136,16 @@ def requests(url: str, with_pages: bool) -> list[Request]:
     return out
 
 
-def mix(pool: list[Request], seed: int, size: int) -> list[Request]:
-    """A deterministic sequence: half pages, 40 % stored queries, 10 % SPARQL."""
+def mix(pool: list[Request], seed: int, size: int, sparql: bool) -> list[Request]:
+    """A deterministic sequence: 60 % pages, 40 % stored queries (with ``sparql``: 50 % pages,
+    40 % stored queries, 10 % the stored queries' SPARQL sent to /sparql)."""
     rng = random.Random(seed)
     by_kind: dict[str, list[Request]] = defaultdict(list)
     for r in pool:
         by_kind[r.kind].append(r)
-    weights = {"page": 5, "stored query": 4, "sparql": 1}
+    weights = (
+        {"page": 5, "stored query": 4, "sparql": 1} if sparql else {"page": 6, "stored query": 4}
+    )
     kinds = [k for k in weights if by_kind[k]]
     chosen = rng.choices(kinds, [weights[k] for k in kinds], k=size)
     return [rng.choice(by_kind[k]) for k in chosen]
@@ -168,7 +172,7 @@ async def client(
 
 
 async def run_load(
-    url: str, pool: list[Request], clients: int, seconds: float, max_requests: int
+    url: str, pool: list[Request], clients: int, seconds: float, max_requests: int, sparql: bool
 ) -> tuple[Tally, float]:
     tally = Tally()
     budget = [max_requests]
@@ -177,11 +181,17 @@ async def run_load(
     per_client = max_requests // clients + 1
     await asyncio.gather(
         *(
-            client(url, mix(pool, seed, per_client), stop_at, budget, tally)
+            client(url, mix(pool, seed, per_client, sparql), stop_at, budget, tally)
             for seed in range(clients)
         )
     )
     return tally, time.monotonic() - start
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -231,6 +241,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=10.0, help="for the server started here")
     parser.add_argument("--no-pages", action="store_true", help="no resource pages in the mix")
     parser.add_argument("--no-warmup", action="store_true", help="no visit of each URL first")
+    parser.add_argument("--sparql", action="store_true", help="10 %% of requests to /sparql")
     parser.add_argument("--recovery", action="store_true", help="also time a stop and the next")
     args = parser.parse_args()
     if args.url and not loopback(args.url):
@@ -253,10 +264,16 @@ def main() -> int:
                 for r in pool:
                     http.request(r.method, r.path, headers=r.headers, data=r.data)
             print(f"warm-up (each request once, in turn): {time.perf_counter() - start:.1f} s")
+        server_cpu = cpu_seconds(proc.pid) if proc is not None else None
+        client_cpu = time.process_time()
         tally, elapsed = asyncio.run(
-            run_load(url, pool, args.clients, args.seconds, args.max_requests)
+            run_load(url, pool, args.clients, args.seconds, args.max_requests, args.sparql)
         )
         report(tally, elapsed, args.clients)
+        used = f"client {time.process_time() - client_cpu:.1f} s"
+        if proc is not None and server_cpu is not None:
+            used += f", server main process {cpu_seconds(proc.pid) - server_cpu:.1f} s"
+        print(f"CPU used during the load: {used}; load average {os.getloadavg()[0]:.2f}")
         if args.recovery:
             recovery(url)
     finally:

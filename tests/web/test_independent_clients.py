@@ -75,3 +75,14 @@ def test_rdflib_sparqlstore_gets_the_embedded_rows(live: LiveServer, bound, name
     result = graph.query(text)
     rows = [[plain(row[v]) for v in result.vars] for row in result]
     assert rows == expected
+
+
+def test_the_cli_runs_a_stored_query_against_the_server(live: LiveServer, pipeline, capsys) -> None:
+    """The README's ``iscm-kg query NAME --endpoint URL/sparql``."""
+    from iscm_kg.cli import main
+
+    url = f"{live.url}/sparql"
+    assert main(["query", "objective-profile", "--param", "objective=23", "--endpoint", url]) == 0
+    remote = capsys.readouterr().out
+    assert main(["query", "objective-profile", "--param", "objective=23"]) == 0
+    assert remote == capsys.readouterr().out

@@ -42,6 +42,9 @@ from .sparql import QueryJob, Refused
 
 MAX_RESULT_BYTES = 20_000_000
 MEMORY_LIMIT = 2 * 1024**3  # address space of one worker, bytes
+# Workers yield the CPU to the server process, so pages and cached answers stay quick while a
+# heavy query runs (on two cores, two busy workers would otherwise starve it).
+WORKER_NICENESS = 5
 
 # Turtle prefixes: the project's, less id: (its local names hold slashes, which Turtle escapes).
 PREFIXES = {name: str(ns) for name, ns in namespaces.PREFIXES.items() if name != "id"}
@@ -198,6 +201,7 @@ def run_stored(store: OxigraphStore, job: StoredJob) -> query_stage.Table:
 def worker_main(conn: Connection, dataset: str, max_result_bytes: int, memory: int | None) -> None:
     """A worker's life: load the graph, say ready, answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    os.nice(WORKER_NICENESS)
     if memory:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     store = OxigraphStore()
