@@ -70,6 +70,14 @@ def test_colombo_process_page_lists_the_paragraphs_that_invite_it(site: Site) ->
         "A/RES/73/326 §10",
         "A/RES/73/326 §12",
     ]
+    assert facts(section(page, "Entry points for ISCMs")) == {
+        "Regional": "22 actions",
+        "Global": "16 actions",
+        "Listed": "every entry point, by objective",
+    }
+    assert [text(i) for i in section(page, "Global meetings").items] == [
+        "Global Meeting of Regional Consultative Processes and other ISCMs: 8 meetings"
+    ]
     members = rows(section(page, "Members"))
     assert ("Sri Lanka", "member") in [r[:2] for r in members]
     assert ("Italy", "observer") in [r[:2] for r in members]
@@ -192,6 +200,31 @@ def test_discrepancy_page_sets_both_claims_side_by_side(site: Site) -> None:
     assert first.startswith("“Promote effective skills-matching in the national economy")
     shorter, longer = sorted((first, second), key=len)
     assert longer.startswith(shorter.removesuffix("…”"))
+
+
+def test_grcp_page_lists_its_meetings_with_their_sources(site: Site) -> None:
+    meetings = rows(section(site.view("/id/event/grcp"), "Meetings"))
+    assert (
+        "Seventh Global Meeting of Chairs and Secretariats of Regional, Interregional and Global "
+        "Consultative Processes on Migration",
+        "2017-10-10 to 2017-10-11",
+        "Geneva, Switzerland",
+    ) in [r[:3] for r in meetings]
+    assert [r[0] for r in meetings].count("GRCP 4") == 2  # the note's year and the public record
+    assert meetings[-1][0] == "GRCP 9"
+
+
+def test_entry_points_index(site: Site) -> None:
+    page = site.view("/entry-points/")
+    adopted, zero = (rows(s) for s in page.sections if s.table)
+    assert adopted[0][:3] == (
+        "Objective 1: Collect and utilize accurate and disaggregated data as a basis for "
+        "evidence-based policies",
+        "regional",
+        "regional migration observatories",
+    )
+    assert len(adopted) + len(zero) == 38
+    assert {r[4] for r in adopted} == {ADOPTED_SOURCE}
 
 
 def test_state_page_lists_memberships(site: Site) -> None:
@@ -389,4 +422,4 @@ def test_rdf_keeps_datatypes(site: Site) -> None:
     assert 'iscm:objectiveNumber "23"^^xsd:positiveInteger' in turtle
     assert turtle.startswith("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n")
     document = site.rdf("/id/objective/23", "jsonld").decode()
-    assert '"@id": "id:objective/23"' in document
+    assert '"@id":"id:objective/23"' in document

@@ -137,6 +137,7 @@ class Describer:
         self._doc_keys: dict[str, tuple] = {}
         self._links: dict[str, Link | str] = {}
         self._shared: dict[str, Section] = {}
+        self._levels: list[str] | None = None
 
     # Building blocks ----------------------------------------------------------------------
 
@@ -289,6 +290,8 @@ class Describer:
             builders.append(self.claim_sections)
         if f.is_a(iri, _I + "Discrepancy"):
             builders.append(self.discrepancy_sections)
+        if f.subjects(SCHEMA + "superEvent", iri):
+            builders.append(self.meetings)
         for build in builders:
             page.sections.extend(build(iri))
         page.sections.append(self.statements(iri))
@@ -372,7 +375,10 @@ class Describer:
         wordings (categories without a class of their own) under those."""
         f = self.f
         direct = {c for c in f.objects(iri, _I + "category") if isinstance(c, str)}
-        direct |= {self.category_of_class[t] for t in f.types(iri) if t in self.category_of_class}
+        if not direct:  # no stated category: the one that stands for its class, if any
+            direct = {
+                self.category_of_class[t] for t in f.types(iri) if t in self.category_of_class
+            }
         found: set[str] = set()
         todo = list(direct)
         while todo:
@@ -440,7 +446,7 @@ class Describer:
         out.append(self.roles(named))
         if f.is_a(iri, _I + "InterStateConsultationMechanism"):
             out.append(self.shared("entry-points", self.entry_points_for_iscms))
-            out.append(self.shared("meetings", self.meetings))
+            out.append(self.shared("meetings", self.meeting_series))
         out.append(self.memberships(iri))
         out.append(self.claims_about(iri))
         members = f.subjects(_I + "category", iri)
@@ -523,40 +529,29 @@ class Describer:
         return Section("Possible roles", "roles", table=table)
 
     def entry_points_for_iscms(self) -> Section:
-        """Every entry point: the tables list where ISCMs (all of them) can engage."""
+        """How many entry points the tables list (they are where any ISCM can engage), with a
+        link to the list: the same on every ISCM's page, so it is counted, not repeated."""
         f = self.f
+        counts: dict[str, int] = defaultdict(int)
+        for point in f.instances(_I + "EntryPoint"):
+            for level in f.objects(point, _I + "level"):
+                if isinstance(level, str):
+                    counts[level] += 1
         section = Section(
             "Entry points for ISCMs",
             "entry-points",
             intro=cell(
-                "The analyses' tables of actions where ISCMs can engage, objective by objective "
-                "(the same for every ISCM)."
+                "The analyses' tables list actions, objective by objective, where ISCMs can "
+                "engage; they apply to every ISCM."
             ),
         )
-        points = f.instances(_I + "EntryPoint")
-        groups: dict[str, list[str]] = defaultdict(list)
-        for point in points:
-            doc = f.value(point, _I + "inDocument")
-            groups[doc if isinstance(doc, str) else ""].append(point)
-        for doc in sorted(groups, key=lambda d: self.doc_key(d) if d else ((2,), "")):
-            table = Table(("Objective", "Level", "Action", "Source"))
-            for point in sorted(groups[doc], key=self.entry_point_key):
-                table.rows.append(
-                    (
-                        cell(self.link(f.value(point, _I + "objective"))),
-                        cell(self.link(f.value(point, _I + "level"))),
-                        cell(
-                            Link(
-                                f.text(point, _I + "action") or f.name(point),
-                                resource_path(point),
-                            )
-                        ),
-                        self.source_cell(point),
-                    )
-                )
-            section.subsections.append(
-                Section(f"In {f.short_name(doc) if doc else 'other texts'}", level=3, table=table)
+        for level in self.levels():
+            section.facts.append(
+                (_capitalized(f.name(level)), cell(_count(counts[level], "action")))
             )
+        section.facts.append(
+            ("Listed", cell(Link("every entry point, by objective", "/entry-points/")))
+        )
         return section
 
     def entry_point_key(self, point: str) -> tuple:
@@ -571,40 +566,54 @@ class Describer:
             point,
         )
 
-    def meetings(self) -> Section:
-        """The meetings of every recorded meeting series (the GRCP: the global meetings of the
-        chairs and secretariats of ISCMs), with the dates, place and theme each source gives."""
+    def meeting_series(self) -> Section:
+        """The recorded series of meetings (the GRCP: the global meetings of the chairs and
+        secretariats of ISCMs), linked; each series' page lists its meetings."""
         f = self.f
         series = sorted(
             (s for s in f.instances(_I + "MeetingSeries") if f.subjects(SCHEMA + "superEvent", s)),
             key=lambda s: (f.name(s), s),
         )
-        section = Section("Global meetings", "meetings")
-        for s in series:
-            table = Table(("Meeting", "Dates", "Place", "Theme", "Source"))
-            meetings = sorted(
-                f.subjects(SCHEMA + "superEvent", s), key=lambda m: (_start(f, m), f.name(m), m)
-            )
-            for meeting in meetings:
-                records = [meeting] + [
-                    r
-                    for r in f.subjects(_I + "about", meeting)
-                    if f.is_a(r, _I + "ReferenceRecord")
-                ]
-                for record in records:
-                    start = f.text(record, SCHEMA + "startDate")
-                    end = f.text(record, SCHEMA + "endDate")
-                    table.rows.append(
-                        (
-                            cell(self.link(meeting)),
-                            cell(start + (f" to {end}" if end else "")),
-                            cell(f.text(record, SCHEMA + "location")),
-                            cell(f.text(record, _I + "theme")),
-                            self.source_cell(record),
-                        )
+        return Section(
+            "Global meetings",
+            "meetings",
+            items=[
+                cell(self.link(s), f": {len(f.subjects(SCHEMA + 'superEvent', s))} meetings")
+                for s in series
+            ],
+        )
+
+    def meetings(self, series: str) -> list[Section]:
+        """The meetings of a series, with the dates, place and theme each source gives."""
+        f = self.f
+        table = Table(("Meeting", "Dates", "Place", "Theme", "Source"))
+        meetings = sorted(
+            f.subjects(SCHEMA + "superEvent", series), key=lambda m: (_start(f, m), f.name(m), m)
+        )
+        for meeting in meetings:
+            records = [meeting] + [
+                r for r in f.subjects(_I + "about", meeting) if f.is_a(r, _I + "ReferenceRecord")
+            ]
+            for record in records:
+                start = f.text(record, SCHEMA + "startDate")
+                end = f.text(record, SCHEMA + "endDate")
+                table.rows.append(
+                    (
+                        cell(self.link(meeting)),
+                        cell(start + (f" to {end}" if end else "")),
+                        cell(f.text(record, SCHEMA + "location")),
+                        cell(f.text(record, _I + "theme")),
+                        self.source_cell(record),
                     )
-            section.subsections.append(Section(f.name(s), level=3, table=table))
-        return section
+                )
+        return [
+            Section(
+                "Meetings",
+                "meetings",
+                intro=cell("Each meeting as each source records it."),
+                table=table,
+            )
+        ]
 
     def memberships(self, iri: str) -> Section:
         f = self.f
@@ -661,9 +670,8 @@ class Describer:
         stated_in = {
             self.document_of(p): p for p in f.objects(iri, _I + "statedIn") if isinstance(p, str)
         }
-        for doc in sorted(self.work_versions, key=self.doc_key):
-            if not self.paragraphs_of(doc):
-                continue
+        versions = self.versions_for(iri, stated_in)
+        for doc in versions:
             paragraph = stated_in.get(doc)
             stated.facts.append(
                 (
@@ -716,7 +724,7 @@ class Describer:
                     )
                 )
             out.append(section)
-        out.append(self.objective_entry_points(iri, set(stated_in)))
+        out.append(self.objective_entry_points(iri, set(stated_in), versions))
         out.append(self.objective_list_claims(iri))
         return out
 
@@ -748,7 +756,30 @@ class Describer:
             table=table,
         )
 
-    def objective_entry_points(self, iri: str, stated_in: set[str | None]) -> Section:
+    def versions_for(self, objective: str, stated_in: dict[str | None, str]) -> list[str]:
+        """The versions of the compact an objective's page speaks of: every version (with
+        paragraphs) of the work whose versions state the objective or list entry points for
+        it."""
+        f = self.f
+        documents = {d for d in stated_in if d}
+        documents |= {
+            d
+            for p in f.subjects(_I + "objective", objective)
+            if f.is_a(p, _I + "EntryPoint")
+            for d in f.objects(p, _I + "inDocument")
+            if isinstance(d, str)
+        }
+        works = {w for d in documents for w in f.objects(d, _I + "isVersionOf")}
+        versions = documents | {
+            v for w in works if isinstance(w, str) for v in f.subjects(_I + "isVersionOf", w)
+        }
+        return sorted(
+            (v for v in versions if v in documents or self.paragraphs_of(v)), key=self.doc_key
+        )
+
+    def objective_entry_points(
+        self, iri: str, stated_in: set[str | None], versions: list[str]
+    ) -> Section:
         f = self.f
         points = [p for p in f.subjects(_I + "objective", iri) if f.is_a(p, _I + "EntryPoint")]
         section = Section(
@@ -763,8 +794,7 @@ class Describer:
         for p in points:
             doc = f.value(p, _I + "inDocument")
             by_doc[doc if isinstance(doc, str) else ""].append(p)
-        documents = {f.value(p, _I + "inDocument") for p in f.instances(_I + "EntryPoint")} - {None}
-        for doc in sorted((d for d in documents if isinstance(d, str)), key=self.doc_key):
+        for doc in versions:
             sub = Section(f"In {f.short_name(doc)}", level=3)
             if doc not in stated_in and not by_doc.get(doc):
                 sub.facts.append(
@@ -815,6 +845,11 @@ class Describer:
 
     def levels(self) -> list[str]:
         """The levels of entry points: regional, then global, then any other."""
+        if self._levels is None:
+            self._levels = self._find_levels()
+        return self._levels
+
+    def _find_levels(self) -> list[str]:
         f = self.f
         found = {
             lv

@@ -44,6 +44,7 @@ NAV = (
     ("ISCMs", "/iscms/"),
     ("Regional partners and other actors", "/actors/"),
     ("Objectives", "/objectives/"),
+    ("Entry points", "/entry-points/"),
     ("Documents", "/documents/"),
     ("Source discrepancies", "/discrepancies/"),
     ("All resources", "/classes/"),
@@ -73,6 +74,7 @@ class Site:
             "/iscms/": self._iscms,
             "/actors/": self._actors,
             "/objectives/": self._objectives,
+            "/entry-points/": self._entry_points,
             "/documents/": self._documents,
             "/discrepancies/": self._discrepancies,
             "/classes/": self._class_list,
@@ -140,6 +142,7 @@ class Site:
 
         html = self._template.render(
             page=page,
+            toc=[s for s in page.sections if s.anchor and not s.is_empty],
             href=href,
             render_cell=(render_cell := _cell_renderer(href)),
             render_section=_section_renderer(href, render_cell),
@@ -196,6 +199,7 @@ class Site:
             "/actors/": "UN Regional Commissions, intergovernmental organizations, networks, "
             "UN bodies, initiatives, categories of actors and stakeholder groups",
             "/objectives/": "the 23 objectives of the compact: paragraphs, actors, entry points",
+            "/entry-points/": "where ISCMs can engage, objective by objective, regional and global",
             "/documents/": "the versions of the compact, the resolutions and the four sources",
             "/discrepancies/": "where the sources disagree with each other or with themselves",
             "/classes/": "every resource of the graph, by class",
@@ -414,6 +418,58 @@ class Site:
                 figures=[self._figure(f"stakeholder-matrix-{v}") for v in plot_module.VERSIONS],
             )
         )
+        return page
+
+    def _entry_points(self) -> Page:
+        f, d = self.facts, self.describer
+        page = Page(
+            path="/entry-points/",
+            title="Entry points for ISCMs",
+            lead=cell(
+                "The actions, objective by objective, where the analyses of the compact see a "
+                "role for ISCMs at the regional or the global level, with the possible "
+                "engagement of ISCMs as the source words it."
+            ),
+        )
+        by_doc: dict[str, list[str]] = defaultdict(list)
+        for point in f.instances(_I + "EntryPoint"):
+            doc = f.value(point, _I + "inDocument")
+            by_doc[doc if isinstance(doc, str) else ""].append(point)
+        for doc in sorted(by_doc, key=lambda x: d.doc_key(x) if x else ((2,), "")):
+            table = Table(
+                ("Objective", "Level", "Action", "Possible engagement of ISCMs", "Source")
+            )
+            for point in sorted(by_doc[doc], key=d.entry_point_key):
+                table.rows.append(
+                    (
+                        d.links(f.objects(point, _I + "objective")),
+                        d.links(f.objects(point, _I + "level")),
+                        cell(
+                            Link(
+                                f.text(point, _I + "action") or f.name(point), resource_path(point)
+                            )
+                        ),
+                        cell(
+                            *(
+                                Quote(e.value, e.language)
+                                for e in f.objects(point, _I + "engagement")
+                                if not isinstance(e, str)
+                            )
+                        ),
+                        d.source_cell(point),
+                    )
+                )
+            name = f.short_name(doc) if doc else "other texts"
+            page.sections.append(
+                Section(
+                    f"In {name} ({len(by_doc[doc])})",
+                    _anchor(doc or "other"),
+                    table=table,
+                    figures=[self._figure(f"entry-points-{doc.rsplit('/', 1)[-1]}")]
+                    if doc.rsplit("/", 1)[-1] in plot_module.VERSIONS
+                    else [],
+                )
+            )
         return page
 
     def _documents(self) -> Page:

@@ -216,24 +216,31 @@ def _draw_stakeholder_matrix(run: Runner, document: str, version: str) -> bytes:
     )
     fig, ax = _figure(9.5, 1.4 + 0.45 * max(len(groups), 1))
     if groups:
+        from matplotlib import colormaps
+        from matplotlib.colors import BoundaryNorm, ListedColormap
+
+        peak = max(max(row) for row in counts)
+        # One colour per count, white for none: the counts are small whole numbers.
+        shades = colormaps["Blues"].resampled(peak + 1)
+        cmap = ListedColormap(["#ffffff"] + [shades(i + 1) for i in range(peak)])
+        norm = BoundaryNorm([b - 0.5 for b in range(peak + 2)], cmap.N)
         mesh = ax.pcolormesh(
             [n - 0.5 for n in numbers] + [numbers[-1] + 0.5],
             [i - 0.5 for i in range(len(groups) + 1)],
             counts,
-            cmap="Blues",
-            vmin=0,
-            edgecolors="white",
-            linewidth=1,
+            cmap=cmap,
+            norm=norm,
+            edgecolors="#d8dee6",
+            linewidth=0.5,
         )
-        peak = max((v for row in counts for v in row), default=0)
         for y, row in enumerate(counts):
             for x, value in zip(numbers, row, strict=True):
                 if value:
                     colour = "white" if value > peak / 2 else "black"
                     ax.text(x, y, str(value), ha="center", va="center", fontsize=8, color=colour)
-        bar = fig.colorbar(mesh, ax=ax, pad=0.01)
+        bar = fig.colorbar(mesh, ax=ax, pad=0.01, ticks=list(range(peak + 1)))
+        bar.solids.set_rasterized(False)  # vector, not an embedded bitmap
         bar.set_label("References")
-        _integer_axis(bar.ax.yaxis)
     ax.set_xticks(numbers)
     ax.set_yticks(range(len(groups)), groups)
     ax.invert_yaxis()

@@ -10,6 +10,7 @@ and the prefixes fixed, so the bytes depend only on the graph.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from .. import namespaces
@@ -72,7 +73,8 @@ def _jsonld(iri: str, statements: list[Statement]) -> bytes:
         if isinstance(values, list):
             values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     document = {"@context": _CONTEXT, **node}
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    # One line per node, keys sorted: Python's fast (C) JSON encoder only runs without indent.
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (text + "\n").encode("utf-8")
 
 
@@ -88,6 +90,7 @@ def _value(term: str | Lit) -> dict[str, str]:
     return {"@value": term.value, "@type": _compact(term.datatype)}
 
 
+@functools.lru_cache(maxsize=65536)
 def _compact(iri: str) -> str:
     """``iri`` as a compact IRI with a project prefix, if one fits (never for "_:" nodes)."""
     if iri.startswith("_:"):

@@ -18,6 +18,7 @@ written plainly (no per-file fsync: several thousand small files).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..pipeline import Pipeline
@@ -118,10 +119,15 @@ def write(pipeline: Pipeline, folder: Path, site: Site | None = None) -> list[st
     folder = Path(folder)
     written: list[str] = []
 
+    made: set[str] = set()
+
     def put(relative: str, data: bytes) -> None:
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        parent = os.path.dirname(relative)
+        if parent not in made:  # one mkdir per folder, not one per file
+            os.makedirs(folder / parent, exist_ok=True)
+            made.add(parent)
+        with open(folder / relative, "wb") as handle:
+            handle.write(data)
         written.append(f"{folder.name}/{relative}")
 
     for path in site.paths():
