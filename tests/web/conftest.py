@@ -35,3 +35,9 @@ def strict(pipeline) -> Iterator[LiveServer]:
     """A server with tight limits: 1.5 s per query, 10 kB of query text, 100 kB of results."""
     settings = Settings(timeout=1.5, max_query_bytes=10_000, max_result_bytes=100_000)
     yield from start_server(pipeline, settings, site=StubSite())
+
+
+@pytest.fixture(scope="session")
+def site_live(pipeline) -> Iterator[LiveServer]:
+    """The server as ``iscm-kg serve`` runs it, with the resource pages."""
+    yield from start_server(pipeline, Settings())

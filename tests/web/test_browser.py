@@ -16,9 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from server_helpers import LiveServer, start_server
-
-from iscm_kg.web.app import Settings
+from server_helpers import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -46,12 +44,6 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site_server(pipeline) -> Iterator[LiveServer]:
-    """The server as ``iscm-kg serve`` runs it (with the resource pages when installed)."""
-    yield from start_server(pipeline, Settings())
 
 
 @dataclass
@@ -82,11 +74,11 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser, site_server: LiveServer, tmp_path: Path) -> Iterator[Visit]:
+def visit(browser, site_live: LiveServer, tmp_path: Path) -> Iterator[Visit]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    v = Visit(page, site_server.url, tmp_path)
-    own = urlsplit(site_server.url).netloc
+    v = Visit(page, site_live.url, tmp_path)
+    own = urlsplit(site_live.url).netloc
 
     def guard(route) -> None:
         if urlsplit(route.request.url).netloc == own:

@@ -286,14 +286,21 @@ def raw_get(server: LiveServer, target: str) -> tuple[int, bytes]:
         "/id/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
         "/id/..%2f..%2f..%2fetc%2fpasswd",
         "/queries/..%2f..%2f..%2fetc%2fpasswd",
+        "/assets/../../../../etc/passwd",
+        "/assets/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/assets/%2e%2e%2f%2e%2e%2fpages.py",
+        "/plots/..%2f..%2f..%2fetc%2fpasswd",
+        "/id/actor/colombo-process/../../../../etc/passwd",
         "/../../../../etc/passwd",
         "/static/%00",
     ],
 )
-def test_path_traversal_reaches_no_file(live: LiveServer, target: str) -> None:
-    status, body = raw_get(live, target)
+@pytest.mark.parametrize("fixture", ["live", "site_live"])
+def test_path_traversal_reaches_no_file(request, fixture: str, target: str) -> None:
+    status, body = raw_get(request.getfixturevalue(fixture), target)
     assert status in (400, 404), (status, body[:200])
     assert b"root:" not in body
+    assert b"import" not in body  # no source file either
 
 
 def test_path_traversal_messages(live: LiveServer) -> None:
