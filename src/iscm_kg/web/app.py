@@ -242,15 +242,15 @@ def create_app(
                     return Response(page, exc.status, media_type=MEDIA_TYPES["html"])
                 return _refusal(exc)
             tables.put(key, table)
+        vary = {"vary": "Accept"}
         if fmt == "csv":
-            return Response(query_stage.to_csv(table), media_type="text/csv; charset=utf-8")
-        if fmt == "json":
-            return Response(
-                query_stage.to_json(table), media_type="application/sparql-results+json"
-            )
-        return Response(
-            query_pages.query_page(q, given, table, None, chrome), media_type=MEDIA_TYPES["html"]
-        )
+            body, media_type = query_stage.to_csv(table), "text/csv; charset=utf-8"
+        elif fmt == "json":
+            body, media_type = query_stage.to_json(table), "application/sparql-results+json"
+        else:
+            body = query_pages.query_page(q, given, table, None, chrome)
+            media_type = MEDIA_TYPES["html"]
+        return Response(body, headers={"content-type": media_type, **vary})
 
     async def resource_page(request: Request) -> Response:
         path = request.url.path
