@@ -418,6 +418,75 @@ def stats_command(ctx: click.Context, fmt: str) -> None:
     sys.stdout.write(result.as_json() if fmt == "json" else result.as_text())
 
 
+@cli.command(
+    name="serve",
+    **_help(
+        "Serve the graph: a read-only SPARQL endpoint at /sparql (YASGUI in a browser), the "
+        "stored queries at /queries/NAME, and a page for every resource at the path of its IRI.",
+        "iscm-kg serve --port 8000 --timeout 10",
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes (each holds a copy of the graph).",
+)
+@click.option(
+    "--max-query-bytes",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Longest query text accepted (413 beyond).",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(1),
+    default=20_000_000,
+    show_default=True,
+    help="Largest result sent (422 beyond).",
+)
+@global_options
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int,
+    max_query_bytes: int,
+    max_result_bytes: int,
+) -> None:
+    from .web import app, serve
+
+    settings = _settings(ctx)
+    limits = app.Settings(
+        timeout=timeout,
+        workers=workers,
+        max_query_bytes=max_query_bytes,
+        max_result_bytes=max_result_bytes,
+    )
+    quiet = settings.quiet or not sys.stderr.isatty()
+    serve.serve(
+        settings.data,
+        host,
+        port,
+        limits,
+        progress=_progress(not quiet),
+        access_log=not settings.quiet,
+    )
+
+
 def _usage_message(exc: click.UsageError) -> str:
     command = exc.ctx.command_path if exc.ctx is not None else PROG
     message = exc.format_message().rstrip(".")
