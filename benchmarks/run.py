@@ -36,9 +36,11 @@ the limit)", and a query that hit it at a smaller scale is not tried at a larger
 commands are stopped at ``--our-limit`` seconds (default 900). The end-to-end sum of the plain
 stack is then a lower bound ("> 500 s"), and so is the ratio.
 
-Run time: about 3 minutes for ``--scale 1``; ``--scale 1,10,25`` takes roughly 20-30 minutes on
-2 cores once our pipeline meets its targets (most of it is the plain stack running into its
-limits at scales 10 and 25), and longer before. Prefix with ``nice`` on a shared machine.
+Run time: ``--scale 1`` took 11 minutes on a busy 2-core machine before the cache existed (every
+"warm" query was then a cold run); ``--scale 1,10,25`` should take roughly 20-30 minutes once
+our pipeline meets its targets (most of it the plain stack running into its limits at scales 10
+and 25), and much longer before: lower ``--our-limit`` and ``--repeat`` for a quick look. Prefix
+with ``nice`` on a shared machine.
 """
 
 from __future__ import annotations
