@@ -25,7 +25,7 @@ graph of about N times as many triples (fixed seed). For each scale it prints:
   graph. Only the stage's own work is timed (parsing its input is not); each process's peak RSS
   is reported;
 * the ratio plain/ours per stage and end to end (our end to end: the whole cold build process);
-* the targets of the issue, each marked met / not met next to its figure. Nothing is asserted.
+* the performance targets, each marked met / not met next to its figure. Nothing is asserted.
 
 Limits keep a run bounded. A plain stage is stopped at ``--limit`` seconds (default 120; a
 deadline inside the process, and a hard kill of the process a little later) and reported as
@@ -702,7 +702,7 @@ def plain_total(r: ScaleResult) -> Measure:
 
 
 def targets(r: ScaleResult) -> dict[str, tuple[str, str]]:
-    """The issue's targets that apply at this scale: key -> (figure, verdict)."""
+    """The performance targets that apply at this scale: key -> (figure, verdict)."""
 
     def verdict(m: Measure, bound: float) -> tuple[str, str]:
         if m.status == "ok" and m.seconds is not None:
