@@ -25,7 +25,7 @@ graph of about N times as many triples (fixed seed). For each scale it prints:
   graph. Only the stage's own work is timed (parsing its input is not); each process's peak RSS
   is reported;
 * the ratio plain/ours per stage and end to end (our end to end: the whole cold build process);
-* the targets of the issue, each marked met / not met next to its figure. Nothing is asserted.
+* the performance targets, each marked met / not met next to its figure. Nothing is asserted.
 
 Limits keep a run bounded. A plain stage is stopped at ``--limit`` seconds (default 120; a
 deadline inside the process, and a hard kill of the process a little later) and reported as
@@ -36,9 +36,11 @@ the limit)", and a query that hit it at a smaller scale is not tried at a larger
 commands are stopped at ``--our-limit`` seconds (default 900). The end-to-end sum of the plain
 stack is then a lower bound ("> 500 s"), and so is the ratio.
 
-Run time: about 3 minutes for ``--scale 1``; ``--scale 1,10,25`` takes roughly 20-30 minutes on
-2 cores once our pipeline meets its targets (most of it is the plain stack running into its
-limits at scales 10 and 25), and longer before. Prefix with ``nice`` on a shared machine.
+Run time: ``--scale 1`` took 11 minutes on a busy 2-core machine before the cache existed (every
+"warm" query was then a cold run); ``--scale 1,10,25`` should take roughly 20-30 minutes once
+our pipeline meets its targets (most of it the plain stack running into its limits at scales 10
+and 25), and much longer before: lower ``--our-limit`` and ``--repeat`` for a quick look. Prefix
+with ``nice`` on a shared machine.
 """
 
 from __future__ import annotations
@@ -700,7 +702,7 @@ def plain_total(r: ScaleResult) -> Measure:
 
 
 def targets(r: ScaleResult) -> dict[str, tuple[str, str]]:
-    """The issue's targets that apply at this scale: key -> (figure, verdict)."""
+    """The performance targets that apply at this scale: key -> (figure, verdict)."""
 
     def verdict(m: Measure, bound: float) -> tuple[str, str]:
         if m.status == "ok" and m.seconds is not None:

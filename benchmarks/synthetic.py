@@ -10,10 +10,12 @@
   ``state/unmapped-w002-sen`` …) and labels ("Migration Dialogue for West Africa (world 2)"),
   randomised with the seed: some facts left out (references, memberships, claims, discrepancies,
   recommendations … that nothing points to), others re-pointed (a reference to another paragraph
-  of its document or another referent with one of that referent's real wordings, a membership to
-  another State, role or ISCM, a count changed), and extra copies of such facts with new IRIs
-  until the world holds about as many triples as the real graph (ontology and stored queries
-  included), so that scale N has about N times the real asserted triples.
+  of its document, or to another referent, or worded as its source words that referent
+  elsewhere; a membership to another State, role or ISCM; a count changed), and extra copies of
+  such facts with new IRIs until the world holds about as many triples as the real graph
+  (ontology and stored queries included), so that scale N has about N times the real asserted
+  triples. A world's source documents name the real source files, and every verbatim literal of
+  a world is still in the source its node names.
 * ``DIR/synthetic.json``: scale, seed and triple counts (not read by the pipeline).
 
 Nothing here is a fact: the worlds exist to measure the pipeline. What the shapes pin stays
@@ -44,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, RDF, SKOS
+from rdflib.namespace import ORG, PROV, RDF, SKOS
 
 from iscm_kg import query, resources
 from iscm_kg.namespaces import ID, ISCM
@@ -117,7 +119,9 @@ class Real:
     leaves: list[URIRef] = field(default_factory=list)
     paragraphs: dict[URIRef, list[URIRef]] = field(default_factory=dict)  # document -> paras
     referents: list[URIRef] = field(default_factory=list)
-    wordings: dict[URIRef, list[Literal]] = field(default_factory=dict)  # referent -> wordings
+    # (referent, source document) -> the wordings that source uses for it
+    wordings: dict[tuple[URIRef, URIRef], list[Literal]] = field(default_factory=dict)
+    source_of: dict[URIRef, URIRef] = field(default_factory=dict)  # reference -> its source
     referent_of: dict[URIRef, URIRef] = field(default_factory=dict)  # reference -> referent
     states: list[URIRef] = field(default_factory=list)
     iscms: list[URIRef] = field(default_factory=list)
@@ -151,13 +155,16 @@ def read_real(data: Path) -> Real:
         if ISCM.Paragraph in real.types.get(p, ()):  # type: ignore[arg-type]
             paragraphs[doc].add(p)  # type: ignore[index]
     real.paragraphs = {d: sorted(ps) for d, ps in paragraphs.items()}
-    wordings: dict[URIRef, set[Literal]] = defaultdict(set)
+    wordings: dict[tuple[URIRef, URIRef], set[Literal]] = defaultdict(set)
     for ref in merged.subjects(RDF.type, ISCM.Reference):
+        source = merged.value(ref, PROV.wasDerivedFrom)
+        real.source_of[ref] = source  # type: ignore[index,assignment]
         for r in merged.objects(ref, ISCM.refersTo):
+            real.referent_of[ref] = r  # type: ignore[index,assignment]
             for w in merged.objects(ref, ISCM.wording):
-                wordings[r].add(w)  # type: ignore[index,arg-type]
-    real.referents = sorted(r for r in wordings if _local(r))
-    real.wordings = {r: sorted(ws, key=lambda w: w.n3()) for r, ws in wordings.items()}
+                wordings[(r, source)].add(w)  # type: ignore[index,arg-type]
+    real.referents = sorted({r for r, _ in wordings if _local(r)})
+    real.wordings = {k: sorted(ws, key=lambda w: w.n3()) for k, ws in wordings.items()}
     real.states = sorted(s for s, t in real.types.items() if ISCM.State in t)
     real.iscms = sorted(
         s
@@ -287,13 +294,12 @@ class World:
             return Literal(f"{o} (world {self.k})", lang=o.language, datatype=o.datatype)
         if p == ISCM.symbol:  # A/RES/73/195 -> A/RES/<100 + k>/195
             return Literal(re.sub(r"(?<=/)[0-9]+(?=/)", str(100 + self.k), str(o), count=1))
-        if p == ISCM.fileName:
-            return Literal(f"{self.tag}-{o}")
         if p == ISCM.count and rng.random() < 0.5:
             return Literal(str(max(0, int(o) + rng.randint(-3, 5))), datatype=o.datatype)
         if p == ISCM.wording and ISCM.Reference in types and rng.random() < 0.3:
-            referent = self._referent(s, new_s)
-            choices = self.real.wordings.get(referent, []) if referent is not None else []
+            # another wording the same source uses for the referent: still verbatim in it
+            key = (self._referent(s, new_s), self.real.source_of.get(s))
+            choices = self.real.wordings.get(key, [])  # type: ignore[arg-type]
             if choices:
                 return self._choice(choices)
         return o
