@@ -64,7 +64,16 @@ class Site:
         self.describer = Describer(self.facts, _origins(pipeline))
         self.extra_nav = tuple(extra_nav)
         self._run = plot_module.runner(pipeline.queries, pipeline.query_store())
-        self._plots = plot_module.catalog()
+        self._plots = {
+            name: plot
+            for name, plot in plot_module.catalog().items()
+            if all(  # a plot of a version of the compact needs that version in the graph
+                f"{ID}document/{value}" in self.facts.resources_set
+                for _, params in plot.queries
+                for key, value in params
+                if key == "document"
+            )
+        }
         self._svg: dict[str, bytes] = {}
         self._triples = (len(pipeline.asserted), len(pipeline.inferred))
         self._resources = set(self.facts.resources)
@@ -174,6 +183,10 @@ class Site:
         name = f.text(category, namespaces.PREFIXES["skos"] + "prefLabel") if category else ""
         return _capitalized(name or f.class_name(cls))
 
+    def _figures(self, *names: str) -> list[Figure]:
+        """The figures of the plots ``names`` that this graph can draw."""
+        return [self._figure(name) for name in names if name in self._plots]
+
     def _figure(self, name: str) -> Figure:
         plot = self._plots[name]
         made_from = "; ".join(
@@ -220,7 +233,7 @@ class Site:
             Section(
                 "At a glance",
                 "plots",
-                figures=[self._figure("references-per-objective"), self._figure("iscms-by-region")],
+                figures=self._figures("references-per-objective", "iscms-by-region"),
             )
         )
         asserted, inferred = self._triples
@@ -258,9 +271,7 @@ class Site:
                 "they touch (an inter-regional forum appears under every region it bridges)."
             ),
         )
-        page.sections.append(
-            Section("By region", "plot", figures=[self._figure("iscms-by-region")])
-        )
+        page.sections.append(Section("By region", "plot", figures=self._figures("iscms-by-region")))
         by_type: dict[str, list[str]] = defaultdict(list)
         for iscm in iscms:
             by_type[f.main_type(iscm) or ""].append(iscm)
@@ -350,14 +361,13 @@ class Site:
         f, d = self.facts, self.describer
         by_number = {f.text(o, _I + "objectiveNumber"): o for o in d.objectives}
         counts = {r["objective_number"]: r for r in self._run("references-per-objective", {})}
+        versions = [v for v in plot_module.VERSIONS if f"{ID}document/{v}" in self._resources]
         coverage = {
-            document: {
-                r["objective_number"]: r
-                for r in self._run("entry-point-coverage", {"document": document})
+            v: {
+                r["objective_number"]: r for r in self._run("entry-point-coverage", {"document": v})
             }
-            for document in plot_module.VERSIONS
+            for v in versions
         }
-        adopted, zero = (ID + "document/" + v for v in plot_module.VERSIONS)
         page = Page(
             path="/objectives/",
             title="Objectives of the Global Compact for Migration",
@@ -367,15 +377,17 @@ class Site:
                 "ISCMs entry points at the regional and the global level."
             ),
         )
+        names = {v: f.short_name(f"{ID}document/{v}") for v in versions}
+        count_columns = {
+            plot_module.ZERO_DRAFT: "zero_draft_references",
+            plot_module.ADOPTED: "adopted_references",
+        }
         table = Table(
             (
                 "Objective",
-                f"Stated in {f.short_name(adopted)}",
-                f"Stated in {f.short_name(zero)}",
-                f"References, {f.short_name(zero)}",
-                f"References, {f.short_name(adopted)}",
-                f"Entry points, {f.short_name(adopted)}",
-                f"Entry points, {f.short_name(zero)}",
+                *(f"Stated in {names[v]}" for v in versions),
+                *(f"References, {names[v]}" for v in versions),
+                *(f"Entry points, {names[v]}" for v in versions),
             )
         )
         for number, objective in by_number.items():
@@ -388,12 +400,9 @@ class Site:
             table.rows.append(
                 (
                     cell(d.link(objective)),
-                    cell(d.link(stated.get(adopted))),
-                    cell(d.link(stated.get(zero))),
-                    cell(row.get("zero_draft_references", "")),
-                    cell(row.get("adopted_references", "")),
-                    _coverage(coverage[plot_module.ADOPTED].get(number)),
-                    _coverage(coverage[plot_module.ZERO_DRAFT].get(number)),
+                    *(cell(d.link(stated.get(f"{ID}document/{v}"))) for v in versions),
+                    *(cell(row.get(count_columns[v], "")) for v in versions),
+                    *(_coverage(coverage[v].get(number)) for v in versions),
                 )
             )
         page.sections.append(Section("The objectives", "objectives", table=table))
@@ -401,21 +410,21 @@ class Site:
             Section(
                 "References per objective",
                 "references",
-                figures=[self._figure("references-per-objective")],
+                figures=self._figures("references-per-objective"),
             )
         )
         page.sections.append(
             Section(
                 "Entry points per objective",
                 "entry-points",
-                figures=[self._figure(f"entry-points-{v}") for v in plot_module.VERSIONS],
+                figures=self._figures(*(f"entry-points-{v}" for v in plot_module.VERSIONS)),
             )
         )
         page.sections.append(
             Section(
                 "Stakeholder groups by objective",
                 "stakeholders",
-                figures=[self._figure(f"stakeholder-matrix-{v}") for v in plot_module.VERSIONS],
+                figures=self._figures(*(f"stakeholder-matrix-{v}" for v in plot_module.VERSIONS)),
             )
         )
         return page
@@ -465,9 +474,7 @@ class Site:
                     f"In {name} ({len(by_doc[doc])})",
                     _anchor(doc or "other"),
                     table=table,
-                    figures=[self._figure(f"entry-points-{doc.rsplit('/', 1)[-1]}")]
-                    if doc.rsplit("/", 1)[-1] in plot_module.VERSIONS
-                    else [],
+                    figures=self._figures(f"entry-points-{doc.rsplit('/', 1)[-1]}"),
                 )
             )
         return page
