@@ -92,6 +92,7 @@ class Site:
             self._indexes[f"/classes/{slug}/"] = lambda s=slug: self._class_page(s)
         self._paths = sorted([*self._indexes, *(resource_path(r) for r in self.facts.resources)])
         self._template = _environment().get_template("page.html")
+        self._footer_text = self._footer()
 
     # The interface the server and the static site use --------------------------------------
 
@@ -144,24 +145,32 @@ class Site:
     # Rendering ------------------------------------------------------------------------------
 
     def _render(self, page: Page, static: bool) -> bytes:
+        from markupsafe import Markup
+
         href = _linker(page.path, static)
-
-        def rdf_href(fmt: str) -> str:
-            return f"index.{fmt}" if static else f"?format={fmt}"
-
+        render_cell = _cell_renderer(href)
+        render_section = _section_renderer(href, render_cell)
+        links = {
+            "css": href("/assets/site.css"),
+            "home": href("/"),
+            "nav": [(text, href(target)) for text, target in (*NAV, *self._extra(static))],
+            **{fmt: f"index.{fmt}" if static else f"?format={fmt}" for fmt in MEDIA_TYPES},
+        }
+        shown = [s for s in page.sections if not s.is_empty or s.empty]
         html = self._template.render(
             page=page,
-            toc=[s for s in page.sections if s.anchor and not s.is_empty],
-            href=href,
-            render_cell=(render_cell := _cell_renderer(href)),
-            render_section=_section_renderer(href, render_cell),
-            rdf_href=rdf_href,
-            nav=NAV,
-            extra_nav=() if static else self.extra_nav,
+            links=links,
+            toc=[(s.anchor, s.title) for s in page.sections if s.anchor and not s.is_empty],
+            lead=Markup(render_cell(page.lead)),
+            sources=Markup("; ".join(render_cell((source,)) for source in page.sources)),
+            sections=Markup("\n".join(render_section(s) for s in shown)),
             site_name=SITE_NAME,
-            footer=self._footer(),
+            footer=self._footer_text,
         )
         return html.encode("utf-8")
+
+    def _extra(self, static: bool) -> tuple[tuple[str, str], ...]:
+        return () if static else self.extra_nav
 
     def _footer(self) -> str:
         f = self.facts
@@ -681,9 +690,8 @@ def _quoted(path: str) -> str:
     return quote(path, safe="/.-_~")
 
 
-def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], object]:
+def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], str]:
     """Render a cell's parts as escaped HTML (faster than a template macro per part)."""
-    from markupsafe import Markup
 
     def render(parts: Cell) -> str:
         out: list[str] = []
@@ -715,16 +723,15 @@ def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], object]:
                 )
             else:
                 raise TypeError(f"Not a part of a cell: {part!r}")
-        return Markup("".join(out))
+        return "".join(out)
 
     return render
 
 
 def _section_renderer(
     href: Callable[[str], str], render_cell: Callable[[Cell], str]
-) -> Callable[[Section], object]:
+) -> Callable[[Section], str]:
     """Render a section (and its subsections) as escaped HTML."""
-    from markupsafe import Markup
 
     def render(section: Section) -> str:
         level = section.level
@@ -765,7 +772,7 @@ def _section_renderer(
         out.append("</section>")
         return "\n".join(out)
 
-    return lambda section: Markup(render(section))
+    return render
 
 
 def _file_of(path: str) -> str:
