@@ -4,6 +4,7 @@ each resource's RDF is exactly its statements."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -11,6 +12,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from web_helpers import facts, parse_links, rows, section, text, titles
 
+from iscm_kg import resources
+from iscm_kg.pipeline import Pipeline
 from iscm_kg.web import rdf
 from iscm_kg.web.pages import Site, _cell_renderer, _linker
 from iscm_kg.web.view import Link, Note, Quote
@@ -252,7 +255,7 @@ def test_index_pages(site: Site) -> None:
     objectives = rows(section(site.view("/objectives/"), "The objectives"))
     assert len(objectives) == 23
     assert objectives[22][:3] == (objectives[22][0], "A/RES/73/195 §39", "")
-    assert objectives[18][3:5] == ("7", "12")  # objective 19: Zero Draft 7, adopted 12 references
+    assert objectives[18][3:5] == ("12", "7")  # objective 19: adopted 12, Zero Draft 7 references
     assert objectives[22][6] == "not in this version"
     documents = site.view("/documents/")
     assert "Source document (4)" in titles(documents)
@@ -267,6 +270,30 @@ def test_home_page_links_indexes_and_plots(site: Site) -> None:
     hrefs = {v for tag, _, v in links.links if tag == "a"}
     assert {"iscms/", "objectives/", "documents/", "discrepancies/", "actors/"} <= hrefs
     assert ("img", "src", "plots/references-per-objective.svg") in links.links
+
+
+def test_a_small_graph_without_the_compact(tmp_path) -> None:
+    """Another data folder (here one ISCM and nothing else) gives a whole site: the plots of
+    versions of the compact it does not hold are left out, the others are drawn empty."""
+    (tmp_path / "actors.ttl").write_text(
+        "@base <https://w3id.org/iscm-kg/id/> .\n"
+        "@prefix iscm: <https://w3id.org/iscm-kg/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<actor/x> a iscm:RegionalConsultativeProcess ; skos:prefLabel "X process"@en ;\n'
+        '    skos:altLabel "XP"@en ; iscm:region <concept/region/y> .\n'
+        '<concept/region/y> a iscm:Region ; skos:prefLabel "Y"@en .\n'
+    )
+    small = Site(Pipeline(resources.layout(tmp_path)).reason())
+    assert small.plot_names() == ["iscms-by-region", "references-per-objective"]
+    for path in small.paths():
+        assert small.page(path) is not None, path
+    page = small.view("/id/actor/x")
+    assert page.title == "X process (XP)"
+    assert facts(section(page, "Summary"))["Region"] == "Y"
+    assert ET.fromstring(small.plot("iscms-by-region")).tag.endswith("svg")
+    objectives = small.page("/objectives/").decode()
+    assert 'src="../plots/references-per-objective.svg"' in objectives
+    assert "entry-points-A-RES-73-195" not in objectives
 
 
 # Links, requests, formats -------------------------------------------------------------------

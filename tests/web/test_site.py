@@ -131,7 +131,8 @@ class _Apache:
             f'ServerRoot "{root.parent}"\nListen 127.0.0.1:{self.port}\nServerName localhost\n'
             f"PidFile {root.parent}/httpd.pid\nErrorLog {root.parent}/error.log\n{modules}\n"
             f'TypesConfig /etc/mime.types\n{user}DocumentRoot "{root}"\n'
-            f'<Directory "{root}">\n  AllowOverride All\n  Require all granted\n</Directory>\n'
+            f'<Directory "{root}">\n  AllowOverride FileInfo Indexes\n  Require all granted\n'
+            "</Directory>\n"
         )
         self.conf = conf
 

@@ -92,6 +92,7 @@ class Facts:
         self.resources: list[str] = sorted(
             {s for s in self._out if s.startswith(ID)} | {o for o in self._in if o.startswith(ID)}
         )
+        self.resources_set = frozenset(self.resources)
         self._names: dict[str, str] = {}
 
     # Look-ups -----------------------------------------------------------------------------

@@ -64,7 +64,16 @@ class Site:
         self.describer = Describer(self.facts, _origins(pipeline))
         self.extra_nav = tuple(extra_nav)
         self._run = plot_module.runner(pipeline.queries, pipeline.query_store())
-        self._plots = plot_module.catalog()
+        self._plots = {
+            name: plot
+            for name, plot in plot_module.catalog().items()
+            if all(  # a plot of a version of the compact needs that version in the graph
+                f"{ID}document/{value}" in self.facts.resources_set
+                for _, params in plot.queries
+                for key, value in params
+                if key == "document"
+            )
+        }
         self._svg: dict[str, bytes] = {}
         self._triples = (len(pipeline.asserted), len(pipeline.inferred))
         self._resources = set(self.facts.resources)
@@ -83,6 +92,7 @@ class Site:
             self._indexes[f"/classes/{slug}/"] = lambda s=slug: self._class_page(s)
         self._paths = sorted([*self._indexes, *(resource_path(r) for r in self.facts.resources)])
         self._template = _environment().get_template("page.html")
+        self._footer_text = self._footer()
 
     # The interface the server and the static site use --------------------------------------
 
@@ -135,24 +145,32 @@ class Site:
     # Rendering ------------------------------------------------------------------------------
 
     def _render(self, page: Page, static: bool) -> bytes:
+        from markupsafe import Markup
+
         href = _linker(page.path, static)
-
-        def rdf_href(fmt: str) -> str:
-            return f"index.{fmt}" if static else f"?format={fmt}"
-
+        render_cell = _cell_renderer(href)
+        render_section = _section_renderer(href, render_cell)
+        links = {
+            "css": href("/assets/site.css"),
+            "home": href("/"),
+            "nav": [(text, href(target)) for text, target in (*NAV, *self._extra(static))],
+            **{fmt: f"index.{fmt}" if static else f"?format={fmt}" for fmt in MEDIA_TYPES},
+        }
+        shown = [s for s in page.sections if not s.is_empty or s.empty]
         html = self._template.render(
             page=page,
-            toc=[s for s in page.sections if s.anchor and not s.is_empty],
-            href=href,
-            render_cell=(render_cell := _cell_renderer(href)),
-            render_section=_section_renderer(href, render_cell),
-            rdf_href=rdf_href,
-            nav=NAV,
-            extra_nav=() if static else self.extra_nav,
+            links=links,
+            toc=[(s.anchor, s.title) for s in page.sections if s.anchor and not s.is_empty],
+            lead=Markup(render_cell(page.lead)),
+            sources=Markup("; ".join(render_cell((source,)) for source in page.sources)),
+            sections=Markup("\n".join(render_section(s) for s in shown)),
             site_name=SITE_NAME,
-            footer=self._footer(),
+            footer=self._footer_text,
         )
         return html.encode("utf-8")
+
+    def _extra(self, static: bool) -> tuple[tuple[str, str], ...]:
+        return () if static else self.extra_nav
 
     def _footer(self) -> str:
         f = self.facts
@@ -173,6 +191,10 @@ class Site:
         category = self.describer.category_of_class.get(cls)
         name = f.text(category, namespaces.PREFIXES["skos"] + "prefLabel") if category else ""
         return _capitalized(name or f.class_name(cls))
+
+    def _figures(self, *names: str) -> list[Figure]:
+        """The figures of the plots ``names`` that this graph can draw."""
+        return [self._figure(name) for name in names if name in self._plots]
 
     def _figure(self, name: str) -> Figure:
         plot = self._plots[name]
@@ -220,7 +242,7 @@ class Site:
             Section(
                 "At a glance",
                 "plots",
-                figures=[self._figure("references-per-objective"), self._figure("iscms-by-region")],
+                figures=self._figures("references-per-objective", "iscms-by-region"),
             )
         )
         asserted, inferred = self._triples
@@ -258,9 +280,7 @@ class Site:
                 "they touch (an inter-regional forum appears under every region it bridges)."
             ),
         )
-        page.sections.append(
-            Section("By region", "plot", figures=[self._figure("iscms-by-region")])
-        )
+        page.sections.append(Section("By region", "plot", figures=self._figures("iscms-by-region")))
         by_type: dict[str, list[str]] = defaultdict(list)
         for iscm in iscms:
             by_type[f.main_type(iscm) or ""].append(iscm)
@@ -350,14 +370,13 @@ class Site:
         f, d = self.facts, self.describer
         by_number = {f.text(o, _I + "objectiveNumber"): o for o in d.objectives}
         counts = {r["objective_number"]: r for r in self._run("references-per-objective", {})}
+        versions = [v for v in plot_module.VERSIONS if f"{ID}document/{v}" in self._resources]
         coverage = {
-            document: {
-                r["objective_number"]: r
-                for r in self._run("entry-point-coverage", {"document": document})
+            v: {
+                r["objective_number"]: r for r in self._run("entry-point-coverage", {"document": v})
             }
-            for document in plot_module.VERSIONS
+            for v in versions
         }
-        adopted, zero = (ID + "document/" + v for v in plot_module.VERSIONS)
         page = Page(
             path="/objectives/",
             title="Objectives of the Global Compact for Migration",
@@ -367,15 +386,17 @@ class Site:
                 "ISCMs entry points at the regional and the global level."
             ),
         )
+        names = {v: f.short_name(f"{ID}document/{v}") for v in versions}
+        count_columns = {
+            plot_module.ZERO_DRAFT: "zero_draft_references",
+            plot_module.ADOPTED: "adopted_references",
+        }
         table = Table(
             (
                 "Objective",
-                f"Stated in {f.short_name(adopted)}",
-                f"Stated in {f.short_name(zero)}",
-                f"References, {f.short_name(zero)}",
-                f"References, {f.short_name(adopted)}",
-                f"Entry points, {f.short_name(adopted)}",
-                f"Entry points, {f.short_name(zero)}",
+                *(f"Stated in {names[v]}" for v in versions),
+                *(f"References, {names[v]}" for v in versions),
+                *(f"Entry points, {names[v]}" for v in versions),
             )
         )
         for number, objective in by_number.items():
@@ -388,12 +409,9 @@ class Site:
             table.rows.append(
                 (
                     cell(d.link(objective)),
-                    cell(d.link(stated.get(adopted))),
-                    cell(d.link(stated.get(zero))),
-                    cell(row.get("zero_draft_references", "")),
-                    cell(row.get("adopted_references", "")),
-                    _coverage(coverage[plot_module.ADOPTED].get(number)),
-                    _coverage(coverage[plot_module.ZERO_DRAFT].get(number)),
+                    *(cell(d.link(stated.get(f"{ID}document/{v}"))) for v in versions),
+                    *(cell(row.get(count_columns[v], "")) for v in versions),
+                    *(_coverage(coverage[v].get(number)) for v in versions),
                 )
             )
         page.sections.append(Section("The objectives", "objectives", table=table))
@@ -401,21 +419,21 @@ class Site:
             Section(
                 "References per objective",
                 "references",
-                figures=[self._figure("references-per-objective")],
+                figures=self._figures("references-per-objective"),
             )
         )
         page.sections.append(
             Section(
                 "Entry points per objective",
                 "entry-points",
-                figures=[self._figure(f"entry-points-{v}") for v in plot_module.VERSIONS],
+                figures=self._figures(*(f"entry-points-{v}" for v in plot_module.VERSIONS)),
             )
         )
         page.sections.append(
             Section(
                 "Stakeholder groups by objective",
                 "stakeholders",
-                figures=[self._figure(f"stakeholder-matrix-{v}") for v in plot_module.VERSIONS],
+                figures=self._figures(*(f"stakeholder-matrix-{v}" for v in plot_module.VERSIONS)),
             )
         )
         return page
@@ -465,9 +483,7 @@ class Site:
                     f"In {name} ({len(by_doc[doc])})",
                     _anchor(doc or "other"),
                     table=table,
-                    figures=[self._figure(f"entry-points-{doc.rsplit('/', 1)[-1]}")]
-                    if doc.rsplit("/", 1)[-1] in plot_module.VERSIONS
-                    else [],
+                    figures=self._figures(f"entry-points-{doc.rsplit('/', 1)[-1]}"),
                 )
             )
         return page
@@ -674,9 +690,8 @@ def _quoted(path: str) -> str:
     return quote(path, safe="/.-_~")
 
 
-def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], object]:
+def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], str]:
     """Render a cell's parts as escaped HTML (faster than a template macro per part)."""
-    from markupsafe import Markup
 
     def render(parts: Cell) -> str:
         out: list[str] = []
@@ -708,16 +723,15 @@ def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], object]:
                 )
             else:
                 raise TypeError(f"Not a part of a cell: {part!r}")
-        return Markup("".join(out))
+        return "".join(out)
 
     return render
 
 
 def _section_renderer(
     href: Callable[[str], str], render_cell: Callable[[Cell], str]
-) -> Callable[[Section], object]:
+) -> Callable[[Section], str]:
     """Render a section (and its subsections) as escaped HTML."""
-    from markupsafe import Markup
 
     def render(section: Section) -> str:
         level = section.level
@@ -758,7 +772,7 @@ def _section_renderer(
         out.append("</section>")
         return "\n".join(out)
 
-    return lambda section: Markup(render(section))
+    return render
 
 
 def _file_of(path: str) -> str:

@@ -32,7 +32,6 @@ HTACCESS = """\
 # index.nt or index.jsonld when its Accept header asks for Turtle, N-Triples or JSON-LD, and
 # id/X/index.html otherwise. The same files are linked from each page.
 
-Options -MultiViews -Indexes
 DirectoryIndex index.html
 DirectorySlash Off
 AddType text/html;charset=utf-8 .html
