@@ -21,7 +21,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from . import __version__, export, namespaces, query, release, resources, stats
+from . import __version__, cache, export, namespaces, query, reason, release, resources, stats
 from .errors import IscmKgError, QueryError
 from .pipeline import Pipeline
 from .store import ASSERTED, INFERRED
@@ -36,6 +36,9 @@ class Settings:
 
     data: Path | None = None
     quiet: bool = False
+    cache: Path | None = None
+    no_cache: bool = False
+    reasoner: str = reason.DEFAULT_REASONER
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -78,6 +81,35 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
             callback=_remember("quiet"),
             help="No progress messages on stderr.",
         ),
+        click.option(
+            "--cache",
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="DIR",
+            envvar=cache.ENV,
+            show_envvar=True,
+            expose_value=False,
+            callback=_remember("cache"),
+            help="Keep the reasoned graph and the validation report in DIR "
+            "(default: the user's cache folder).",
+        ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_remember("no_cache"),
+            help="Neither read nor write the cache: compute everything.",
+        ),
+        click.option(
+            "--reasoner",
+            type=click.Choice(list(reason.REASONERS)),
+            default=reason.DEFAULT_REASONER,
+            show_default=True,
+            expose_value=False,
+            callback=_remember("reasoner"),
+            help="fast: owlrl's rules, visiting only the triples that can fire one; "
+            "owlrl: owlrl's own loop (the reference; same result, slower).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -95,7 +127,13 @@ def _progress(enabled: bool) -> Callable[[str], None]:
 def _pipeline(ctx: click.Context) -> Pipeline:
     settings = _settings(ctx)
     quiet = settings.quiet or not sys.stderr.isatty()
-    return Pipeline(resources.layout(settings.data), progress=_progress(not quiet))
+    folder = None if settings.no_cache else (settings.cache or cache.default_folder())
+    return Pipeline(
+        resources.layout(settings.data),
+        progress=_progress(not quiet),
+        cache=folder,
+        reasoner=settings.reasoner,
+    )
 
 
 def _help(summary: str, example: str) -> dict[str, str]:
@@ -378,6 +416,75 @@ def stats_command(ctx: click.Context, fmt: str) -> None:
     pipeline.reason()
     result = stats.compute(pipeline.asserted, pipeline.inferred)
     sys.stdout.write(result.as_json() if fmt == "json" else result.as_text())
+
+
+@cli.command(
+    name="serve",
+    **_help(
+        "Serve the graph: a read-only SPARQL endpoint at /sparql (YASGUI in a browser), the "
+        "stored queries at /queries/NAME, and a page for every resource at the path of its IRI.",
+        "iscm-kg serve --port 8000 --timeout 10",
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes (each holds a copy of the graph).",
+)
+@click.option(
+    "--max-query-bytes",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Longest query text accepted (413 beyond).",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(1),
+    default=20_000_000,
+    show_default=True,
+    help="Largest result sent (422 beyond).",
+)
+@global_options
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int,
+    max_query_bytes: int,
+    max_result_bytes: int,
+) -> None:
+    from .web import app, serve
+
+    settings = _settings(ctx)
+    limits = app.Settings(
+        timeout=timeout,
+        workers=workers,
+        max_query_bytes=max_query_bytes,
+        max_result_bytes=max_result_bytes,
+    )
+    quiet = settings.quiet or not sys.stderr.isatty()
+    serve.serve(
+        settings.data,
+        host,
+        port,
+        limits,
+        progress=_progress(not quiet),
+        access_log=not settings.quiet,
+    )
 
 
 # ---- contributors: check and diff (issue 13) ----------------------------------------------
