@@ -1,20 +1,48 @@
 """Shared fixtures: the shipped graph, reasoned and validated once per test session, a release
-built from it once, and a helper that runs a stored query and returns plain rows."""
+built from it once, and a helper that runs a stored query and returns plain rows.
+
+Tests never touch the user's cache: the whole session (every pytest-xdist worker included) uses
+one cache folder under pytest's base temporary folder, so the shipped graph is reasoned and
+validated once per run and the other workers read it from there.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from iscm_kg import query, release, resources
+from iscm_kg import cache, query, release, resources
 from iscm_kg.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 
 Rows = list[dict[str, str]]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the cache at a folder of this test run, shared by the xdist workers."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None:  # pytest's tmpdir plugin disabled: a private folder
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="iscm-kg-test-cache-"))
+    else:
+        base = factory.getbasetemp()
+        # under xdist each worker has its own base (…/popen-gw0); the run's is its parent
+        root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+        folder = root / "iscm-kg-cache"
+    os.environ[cache.ENV] = str(folder)
+
+
+@pytest.fixture(scope="session")
+def cache_folder() -> Path:
+    """The cache folder of this test run."""
+    return Path(os.environ[cache.ENV])
 
 
 @pytest.fixture(scope="session")

@@ -27,12 +27,71 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_help_has_an_example_on_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     """--help explains each command with an example."""
     for command in ("build", "validate", "queries", "query", "export", "stats"):
-        with pytest.raises(SystemExit) as exit_info:
-            main([command, "--help"])
-        assert exit_info.value.code == 0
+        assert main([command, "--help"]) == 0
         out = capsys.readouterr().out
         assert "Example: iscm-kg " + command in out, command
         assert "Exit codes" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--data", "NOWHERE", "validate"],
+        ["validate", "--data", "NOWHERE"],
+        ["--data", "NOWHERE", "stats", "--format", "json"],
+        ["--quiet", "--data", "NOWHERE", "export", "--format", "nt"],
+    ],
+    ids=["before", "after", "before-with-options", "two-before"],
+)
+def test_global_options_work_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    """``--data`` is honoured in either position (it was silently dropped before the command)."""
+    missing = str(tmp_path / "nowhere")
+    code, out, err = run(capsys, *[missing if a == "NOWHERE" else a for a in argv])
+    assert code == 2
+    assert err == f"iscm-kg: The folder {missing} does not exist.\n"
+    assert out == ""
+
+
+def test_data_folder_from_the_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ISCM_KG_DATA stands for --data; an explicit --data wins over it."""
+    monkeypatch.setenv("ISCM_KG_DATA", str(tmp_path / "from-env"))
+    code, _, err = run(capsys, "stats")
+    assert code == 2 and f"{tmp_path / 'from-env'} does not exist" in err
+    code, _, err = run(capsys, "stats", "--data", str(tmp_path / "explicit"))
+    assert code == 2 and f"{tmp_path / 'explicit'} does not exist" in err
+
+
+def test_queries_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "queries", "--format", "json")
+    assert code == 0
+    listing = {q["name"]: q for q in json.loads(out)}
+    assert len(listing) == len(list((HERE.parent / "queries").glob("*.rq")))
+    actor = listing["actor-references"]["parameters"]
+    assert actor == [
+        {
+            "name": "actor",
+            "kind": "actor",
+            "default": None,
+            "required": True,
+            "description": actor[0]["description"],
+        }
+    ]
+    assert listing["entry-points"]["parameters"][0]["default"] == "A-RES-73-195"
+
+
+def test_usage_errors_name_the_command_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "query", "iscm-references", "--colour", "blue")
+    assert code == 2
+    assert err == (
+        "iscm-kg: No such option '--colour'. Did you mean '--out'? (see 'iscm-kg query --help').\n"
+    )
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2
+    assert err == "iscm-kg: No such command 'frobnicate' (see 'iscm-kg --help').\n"
 
 
 def test_bad_usage_is_exit_2_in_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,32 +1,122 @@
 """The ``iscm-kg`` command line: it parses options and wires the pipeline stages, nothing more.
 
+Built on click: help on every option, global options accepted before or after the command
+(``iscm-kg --data DIR validate`` and ``iscm-kg validate --data DIR`` mean the same), environment
+variables for them (``ISCM_KG_DATA``), and shell completion
+(``eval "$(_ISCM_KG_COMPLETE=bash_source iscm-kg)"``).
+
 Exit codes: 0 success; 1 the data or a query failed a check; 2 bad usage or unreadable input.
 Errors are one or two plain sentences on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import __version__, export, namespaces, query, release, resources, stats
-from .errors import InputError, IscmKgError, QueryError
+import click
+from click.core import ParameterSource
+
+from . import __version__, cache, export, namespaces, query, reason, release, resources, stats
+from .errors import IscmKgError, QueryError
 from .pipeline import Pipeline
 from .store import ASSERTED, INFERRED
 
-EPILOG = "Exit codes: 0 success, 1 the data or a query failed a check, 2 bad usage or input."
+EXIT_CODES = "Exit codes: 0 success, 1 the data or a query failed a check, 2 bad usage or input."
+PROG = "iscm-kg"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with usage errors in our format and exit code."""
+@dataclass
+class Settings:
+    """The global options, wherever they were given on the command line."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(f"{message} (see '{self.prog} --help').")
+    data: Path | None = None
+    quiet: bool = False
+    cache: Path | None = None
+    no_cache: bool = False
+    reasoner: str = reason.DEFAULT_REASONER
 
 
-def _progress(enabled: bool):
+def _settings(ctx: click.Context) -> Settings:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """Store a global option in the shared settings, unless this occurrence is only a default
+    (so ``iscm-kg --data X validate`` is not undone by the sub-command's own default)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if ctx.get_parameter_source(param.name) not in (ParameterSource.DEFAULT, None):
+            setattr(_settings(ctx), name, value)
+        return value
+
+    return callback
+
+
+def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command takes, before or after the command name."""
+    options = [
+        click.option(
+            "--data",
+            type=click.Path(path_type=Path),
+            metavar="DIR",
+            envvar="ISCM_KG_DATA",
+            show_envvar=True,
+            expose_value=False,
+            callback=_remember("data"),
+            help="Work on another copy of the data folder (default: the shipped data).",
+        ),
+        click.option(
+            "--quiet",
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_remember("quiet"),
+            help="No progress messages on stderr.",
+        ),
+        click.option(
+            "--cache",
+            type=click.Path(path_type=Path, file_okay=False),
+            metavar="DIR",
+            envvar=cache.ENV,
+            show_envvar=True,
+            expose_value=False,
+            callback=_remember("cache"),
+            help="Keep the reasoned graph and the validation report in DIR "
+            "(default: the user's cache folder).",
+        ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_remember("no_cache"),
+            help="Neither read nor write the cache: compute everything.",
+        ),
+        click.option(
+            "--reasoner",
+            type=click.Choice(list(reason.REASONERS)),
+            default=reason.DEFAULT_REASONER,
+            show_default=True,
+            expose_value=False,
+            callback=_remember("reasoner"),
+            help="fast: owlrl's rules, visiting only the triples that can fire one; "
+            "owlrl: owlrl's own loop (the reference; same result, slower).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _progress(enabled: bool) -> Callable[[str], None]:
     def show(message: str) -> None:
         if enabled:
             print(message, file=sys.stderr, flush=True)
@@ -34,46 +124,168 @@ def _progress(enabled: bool):
     return show
 
 
-def _pipeline(args: argparse.Namespace) -> Pipeline:
-    quiet = args.quiet or not sys.stderr.isatty()
-    return Pipeline(resources.layout(args.data), progress=_progress(not quiet))
+def _pipeline(ctx: click.Context) -> Pipeline:
+    settings = _settings(ctx)
+    quiet = settings.quiet or not sys.stderr.isatty()
+    folder = None if settings.no_cache else (settings.cache or cache.default_folder())
+    return Pipeline(
+        resources.layout(settings.data),
+        progress=_progress(not quiet),
+        cache=folder,
+        reasoner=settings.reasoner,
+    )
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
-    result = release.build(pipeline, Path(args.out))
+def _help(summary: str, example: str) -> dict[str, str]:
+    """Help text and epilog of a command: what it does, an example, the exit codes."""
+    return {"help": summary, "epilog": f"\b\nExample: {example}\n{EXIT_CODES}"}
+
+
+class _Group(click.Group):
+    """Commands listed in the order they are declared (the order of the pipeline)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=_Group,
+    name=PROG,
+    help="ISCM-KG: a linked-data knowledge graph of inter-State consultation mechanisms on "
+    "migration and the Global Compact for Migration.",
+    epilog=EXIT_CODES,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name=PROG, message="%(prog)s %(version)s")
+@global_options
+def cli() -> None:
+    pass
+
+
+@cli.command(
+    **_help(
+        "Load, reason, validate, run every stored query and write a release.",
+        "iscm-kg build --out dist",
+    )
+)
+@click.option("--out", default="dist", show_default=True, metavar="DIR", help="Output folder.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The summary as text for people or JSON for scripts.",
+)
+@global_options
+@click.pass_context
+def build(ctx: click.Context, out: str, fmt: str) -> None:
+    pipeline = _pipeline(ctx)
+    result = release.build(pipeline, Path(out))
     s = result.stats
-    t = pipeline.timings
-    print(
+    assert s is not None and pipeline.report is not None
+    summary = {
+        "out": str(result.out),
+        "files_written": len(result.files),
+        "triples_asserted": s.triples_asserted,
+        "triples_inferred": s.triples_inferred,
+        "nodes_validated": pipeline.report.nodes_validated,
+        "violations": 0,
+        "queries_run": result.queries_run,
+        "seconds": {k: round(v, 3) for k, v in pipeline.timings.items()},
+    }
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(
         f"Built {result.out}: {len(result.files)} files written.\n"
         f"  triples: {s.triples_asserted} asserted, {s.triples_inferred} inferred\n"
         f"  nodes validated: {pipeline.report.nodes_validated}, violations: 0\n"
         f"  queries run: {result.queries_run}\n"
-        f"  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in t.items())
+        "  time: " + ", ".join(f"{k} {v:.1f}s" for k, v in pipeline.timings.items())
     )
-    return 0
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
-    report = pipeline.validate()
-    if args.format == "json":
+@cli.command(
+    **_help(
+        "Check the data against the SHACL shapes, after reasoning.",
+        "iscm-kg validate --format json",
+    )
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="The report as text, JSON, or the SHACL validation report in Turtle.",
+)
+@global_options
+@click.pass_context
+def validate(ctx: click.Context, fmt: str) -> None:
+    report = _pipeline(ctx).validate()
+    if fmt == "json":
         sys.stdout.write(report.as_json())
-    elif args.format == "turtle":
+    elif fmt == "turtle":
         sys.stdout.write(export.serialize_graph(report.results_graph, "ttl").decode("utf-8"))
     else:
         sys.stdout.write(report.as_text())
-    return 0 if report.conforms else 1
+    ctx.exit(0 if report.conforms else 1)
 
 
-def cmd_queries(args: argparse.Namespace) -> int:
-    queries = query.load_queries(resources.layout(args.data).queries)
-    for name, q in queries.items():
-        print(f"{name}\n    {q.title}")
+def _stored_names(ctx: click.Context, _: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion for query names."""
+    try:
+        names = query.load_queries(resources.layout(_settings(ctx).data).queries)
+    except IscmKgError:
+        return []
+    return [n for n in names if n.startswith(incomplete)]
+
+
+@cli.command(
+    **_help(
+        "List the stored queries, their questions and parameters.", "iscm-kg queries --format json"
+    )
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A list for people, or JSON for scripts.",
+)
+@global_options
+@click.pass_context
+def queries(ctx: click.Context, fmt: str) -> None:
+    stored = query.load_queries(resources.layout(_settings(ctx).data).queries)
+    if fmt == "json":
+        payload = [
+            {
+                "name": name,
+                "title": q.title,
+                "description": q.description,
+                "keywords": list(q.keywords),
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "kind": p.kind,
+                        "default": p.default,
+                        "required": p.default is None,
+                        "description": p.description,
+                    }
+                    for p in q.params
+                ],
+            }
+            for name, q in stored.items()
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    for name, q in stored.items():
+        click.echo(f"{name}\n    {q.title}")
         for p in q.params:
             default = "required" if p.default is None else f"default {p.default}"
-            print(f"    --param {p.name}=…  ({p.kind}, {default}): {p.description}")
-    return 0
+            click.echo(f"    --param {p.name}=…  ({p.kind}, {default}): {p.description}")
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -86,166 +298,235 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def cmd_query(args: argparse.Namespace) -> int:
-    layout = resources.layout(args.data)
-    stored = query.find_query(args.name, layout.queries)
-    query.check_text(stored)
-    params = _params(args.param)
-    if args.endpoint:
-        from .endpoint import Endpoint
-
-        executor = Endpoint(args.endpoint)
-    else:
-        executor = _pipeline(args).query_store()
-    table = query.run(stored, executor, params)
-    text = query.FORMATTERS[args.format](table)
-    if args.out:
-        export.write_atomic(Path(args.out), text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
-    pipeline.reason()
-    graphs = {ASSERTED: pipeline.asserted}
-    if args.inferred:
-        graphs[INFERRED] = pipeline.inferred
-    base = namespaces.BASE
-    if args.base:
-        graphs = {
-            export.rebase_iri(n, args.base): export.rewrite_base(g, args.base)
-            for n, g in graphs.items()
-        }
-        base = args.base
-    if args.format == "trig":
-        data = export.serialize_dataset(graphs)
-    else:
-        data = export.serialize_graph(export.merge(graphs.values()), args.format, base=base)
-    if args.out:
-        export.write_atomic(Path(args.out), data)
-    else:
-        sys.stdout.buffer.write(data)
-    return 0
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
-    pipeline.reason()
-    result = stats.compute(pipeline.asserted, pipeline.inferred)
-    sys.stdout.write(result.as_json() if args.format == "json" else result.as_text())
-    return 0
-
-
-def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data",
-        type=Path,
-        metavar="DIR",
-        help="work on another copy of the data folder (default: the shipped data)",
-    )
-    common.add_argument("--quiet", action="store_true", help="no progress messages")
-
-    top = _Parser(
-        prog="iscm-kg",
-        description="ISCM-KG: a linked-data knowledge graph of inter-State consultation "
-        "mechanisms on migration and the Global Compact for Migration.",
-        epilog=EPILOG,
-        parents=[common],
-    )
-    top.add_argument("--version", action="version", version=f"iscm-kg {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    def add(name: str, help_: str, example: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
-            name,
-            help=help_,
-            description=help_,
-            parents=[common],
-            epilog=f"Example: {example}\n{EPILOG}",
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-
-    p = add(
-        "build",
-        "Load, reason, validate, run every stored query and write a release.",
-        "iscm-kg build --out dist",
-    )
-    p.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
-    p.set_defaults(func=cmd_build)
-
-    p = add(
-        "validate",
-        "Check the data against the SHACL shapes, after reasoning.",
-        "iscm-kg validate --format json",
-    )
-    p.add_argument("--format", choices=("text", "json", "turtle"), default="text")
-    p.set_defaults(func=cmd_validate)
-
-    p = add(
-        "queries", "List the stored queries, their questions and parameters.", "iscm-kg queries"
-    )
-    p.set_defaults(func=cmd_queries)
-
-    p = add(
-        "query",
+@cli.command(
+    name="query",
+    **_help(
         "Run a stored query by name, or any SPARQL SELECT file, on the reasoned graph.",
         "iscm-kg query actor-references --param actor=GFMD --format csv",
-    )
-    p.add_argument("name", metavar="NAME|FILE.rq")
-    p.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="bind a parameter (repeatable)",
-    )
-    p.add_argument("--format", choices=tuple(query.FORMATTERS), default="table")
-    p.add_argument("--endpoint", metavar="URL", help="run against a SPARQL 1.1 endpoint instead")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
-    p.set_defaults(func=cmd_query)
+    ),
+)
+@click.argument("name", metavar="NAME|FILE.rq", shell_complete=_stored_names)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a parameter (repeatable); 'iscm-kg queries' lists each query's parameters.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(query.FORMATTERS)),
+    default="table",
+    show_default=True,
+    help="table for people; csv and json are the W3C SPARQL results formats; md is Markdown.",
+)
+@click.option("--endpoint", metavar="URL", help="Run against a SPARQL 1.1 endpoint instead.")
+@click.option("--out", metavar="FILE", help="Write to FILE instead of standard output.")
+@global_options
+@click.pass_context
+def query_command(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    out: str | None,
+) -> None:
+    layout = resources.layout(_settings(ctx).data)
+    stored = query.find_query(name, layout.queries)
+    query.check_text(stored)
+    given = _params(params)
+    if endpoint:
+        from .endpoint import Endpoint
 
-    p = add(
-        "export",
+        executor: query.Executor = Endpoint(endpoint)
+    else:
+        executor = _pipeline(ctx).query_store()
+    table = query.run(stored, executor, given)
+    text = query.FORMATTERS[fmt](table)
+    if out:
+        export.write_atomic(Path(out), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+
+
+@cli.command(
+    name="export",
+    **_help(
         "Write the graph in one format, byte-identical for the same input.",
         "iscm-kg export --format ttl --inferred --out iscm-kg.ttl",
-    )
-    p.add_argument("--format", choices=tuple(export.FORMATS), required=True)
-    p.add_argument("--inferred", action="store_true", help="add the reasoned triples")
-    p.add_argument("--base", metavar="IRI", help="rewrite https://w3id.org/iscm-kg/ to IRI")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
-    p.set_defaults(func=cmd_export)
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(export.FORMATS)),
+    required=True,
+    help="ttl, nt, jsonld, trig (keeps the named graphs) or xml (RDF/XML).",
+)
+@click.option("--inferred", is_flag=True, help="Add the reasoned triples.")
+@click.option("--base", metavar="IRI", help="Rewrite https://w3id.org/iscm-kg/ to IRI.")
+@click.option("--out", metavar="FILE", help="Write to FILE instead of standard output.")
+@global_options
+@click.pass_context
+def export_command(
+    ctx: click.Context, fmt: str, inferred: bool, base: str | None, out: str | None
+) -> None:
+    pipeline = _pipeline(ctx)
+    pipeline.reason()
+    graphs = {ASSERTED: pipeline.asserted}
+    if inferred:
+        graphs[INFERRED] = pipeline.inferred
+    new_base = namespaces.BASE
+    if base:
+        graphs = {
+            export.rebase_iri(n, base): export.rewrite_base(g, base) for n, g in graphs.items()
+        }
+        new_base = base
+    if fmt == "trig":
+        data = export.serialize_dataset(graphs)
+    else:
+        data = export.serialize_graph(export.merge(graphs.values()), fmt, base=new_base)
+    if out:
+        export.write_atomic(Path(out), data)
+    else:
+        sys.stdout.buffer.write(data)
 
-    p = add(
-        "stats",
+
+@cli.command(
+    name="stats",
+    **_help(
         "Count triples, instances per class, references and entry points.",
         "iscm-kg stats --format json",
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Counts as text for people or JSON for scripts.",
+)
+@global_options
+@click.pass_context
+def stats_command(ctx: click.Context, fmt: str) -> None:
+    pipeline = _pipeline(ctx)
+    pipeline.reason()
+    result = stats.compute(pipeline.asserted, pipeline.inferred)
+    sys.stdout.write(result.as_json() if fmt == "json" else result.as_text())
+
+
+@cli.command(
+    name="serve",
+    **_help(
+        "Serve the graph: a read-only SPARQL endpoint at /sparql (YASGUI in a browser), the "
+        "stored queries at /queries/NAME, and a page for every resource at the path of its IRI.",
+        "iscm-kg serve --port 8000 --timeout 10",
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes (each holds a copy of the graph).",
+)
+@click.option(
+    "--max-query-bytes",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Longest query text accepted (413 beyond).",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(1),
+    default=20_000_000,
+    show_default=True,
+    help="Largest result sent (422 beyond).",
+)
+@global_options
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int,
+    max_query_bytes: int,
+    max_result_bytes: int,
+) -> None:
+    from .web import app, serve
+
+    settings = _settings(ctx)
+    limits = app.Settings(
+        timeout=timeout,
+        workers=workers,
+        max_query_bytes=max_query_bytes,
+        max_result_bytes=max_result_bytes,
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=cmd_stats)
-    return top
+    quiet = settings.quiet or not sys.stderr.isatty()
+    serve.serve(
+        settings.data,
+        host,
+        port,
+        limits,
+        progress=_progress(not quiet),
+        access_log=not settings.quiet,
+    )
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    command = exc.ctx.command_path if exc.ctx is not None else PROG
+    message = exc.format_message().rstrip(".")
+    return f"{message} (see '{command} --help')."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (errors are printed, never raised)."""
     try:
-        args = parser().parse_args(argv)
-        if not getattr(args, "func", None):
-            parser().print_help(sys.stderr)
-            return 2
-        return args.func(args)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name=PROG,
+            standalone_mode=False,
+        )
+        return result if isinstance(result, int) else 0
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        return 2
+    except click.UsageError as exc:
+        print(f"{PROG}: {_usage_message(exc)}", file=sys.stderr)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        print(f"{PROG}: interrupted.", file=sys.stderr)
+        return 130
     except IscmKgError as exc:
-        print(f"iscm-kg: {exc}", file=sys.stderr)
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("iscm-kg: interrupted.", file=sys.stderr)
+        print(f"{PROG}: interrupted.", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except click.ClickException as exc:
+        print(f"{PROG}: {exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
     except Exception as exc:  # the promise: never a bare traceback
         print(
-            f"iscm-kg: unexpected error ({type(exc).__name__}: {exc}). Please report it.",
+            f"{PROG}: unexpected error ({type(exc).__name__}: {exc}). Please report it.",
             file=sys.stderr,
         )
         return 2

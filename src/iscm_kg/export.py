@@ -36,14 +36,22 @@ _TEXT_IRIS = {SH.select, SH.namespace, namespaces.VANN.preferredNamespaceUri, VO
 
 
 def canonical(graph: Graph) -> Graph:
-    """The graph with blank nodes relabelled canonically, inserted in sorted order."""
-    source = (
-        to_canonical_graph(graph) if any(isinstance(t, BNode) for t in _terms(graph)) else graph
-    )
+    """The graph with blank nodes relabelled canonically, inserted in sorted order.
+
+    Only the triples that hold a blank node go through ``rdflib.compare`` (a blank node's label is
+    computed from the triples it is in, so the others cannot change it; canonicalizing the whole
+    graph cost seconds for the few hundred blank nodes of the ontology's lists)."""
+    with_bnodes = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+    triples: list = [t for t in graph if not (isinstance(t[0], BNode) or isinstance(t[2], BNode))]
+    if with_bnodes:
+        part = Graph()
+        for triple in with_bnodes:
+            part.add(triple)
+        triples.extend(to_canonical_graph(part))
     out = namespaces.new_graph()
     for prefix, ns in graph.namespace_manager.namespaces():
         out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(source, key=_sort_key):
+    for triple in sorted(triples, key=_sort_key):
         out.add(triple)
     return out
 
@@ -126,15 +134,19 @@ def serialize_graph(
     return graph.serialize(format=rdf_format, encoding="utf-8")
 
 
-def serialize_dataset(graphs: dict[URIRef, Graph], fmt: str = "trig") -> bytes:
+def serialize_dataset(
+    graphs: dict[URIRef, Graph], fmt: str = "trig", is_canonical: bool = False
+) -> bytes:
     """Named graphs in TriG: the prefixes once, then each graph (sorted by name) as a block of
-    Turtle. rdflib's own TriG writer orders graphs by hash, so we assemble the blocks ourselves."""
+    Turtle. rdflib's own TriG writer orders graphs by hash, so we assemble the blocks ourselves.
+    Pass ``is_canonical`` for graphs that already went through ``canonical``."""
     if fmt != "trig":
         raise InputError("Only TriG keeps named graphs apart.")
     header: list[str] = []
     blocks: list[str] = []
     for name in sorted(graphs):
-        turtle = serialize_graph(graphs[name], "ttl", base=None).decode("utf-8")
+        turtle = serialize_graph(graphs[name], "ttl", base=None, is_canonical=is_canonical)
+        turtle = turtle.decode("utf-8")
         lines = turtle.splitlines()
         header += [line for line in lines if line.startswith("@prefix")]
         body = [line for line in lines if not line.startswith(("@prefix", "@base"))]

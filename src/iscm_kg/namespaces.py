@@ -46,3 +46,11 @@ def new_graph() -> Graph:
 def sparql_prologue() -> str:
     """PREFIX lines for every project prefix, for queries that are built in code."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def no_graph_loading() -> None:
+    """Never let rdflib's SPARQL engine fetch graphs from the network (FROM / FROM NAMED). Called
+    before rdflib's SPARQL engine is first used; importing it is left until then (it is slow)."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False

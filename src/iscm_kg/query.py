@@ -29,20 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import rdflib.plugins.sparql as rdflib_sparql
-from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from . import namespaces
 from .errors import QueryError
 from .namespaces import ID, ISCM, SCHEMA
 from .store import SelectResult
-
-# Never let a query make rdflib fetch graphs from the network (FROM / FROM NAMED).
-rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 KINDS = ("document", "paragraph", "objective", "level", "actor", "iscm-type", "state", "text")
 _ALL = "all"
@@ -188,6 +182,10 @@ _PREPARED: dict[str, object] = {}
 def _prepare(text: str, name: str) -> object:
     """Parse with rdflib (once per text) to report a syntax error by line and column."""
     if text not in _PREPARED:
+        from pyparsing import ParseException
+        from rdflib.plugins.sparql import prepareQuery
+
+        namespaces.no_graph_loading()  # never let a query make rdflib fetch graphs
         try:
             _PREPARED[text] = prepareQuery(text)
         except ParseException as exc:

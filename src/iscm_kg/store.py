@@ -1,23 +1,21 @@
-"""One small interface between the pipeline stages and the triple store.
+"""The two stores the pipeline uses, each with ``select(sparql) -> SelectResult``.
 
-The stages only add named graphs, read them back, and run SELECT queries over their union, so the
-backend can change without touching them. Two backends implement it:
-
-- ``MemoryStore``: rdflib's memory store. Parsing, reasoning (owlrl), validation (pyshacl) and
-  serialization work on rdflib graphs, so the pipeline keeps its graphs here.
+- ``MemoryStore``: rdflib graphs by name. Parsing, reasoning (owlrl), validation (pyshacl) and
+  serialization work on rdflib graphs; the pipeline keeps its named graphs here, and only here.
 - ``OxigraphStore``: pyoxigraph, used to answer the stored queries. rdflib's SPARQL engine
   re-evaluates grouped subqueries for every outer row; on our queries it took from 0.02 s to over
-  20 s per query where Oxigraph takes milliseconds (``python benchmarks/run.py``).
+  20 s per query where Oxigraph takes milliseconds (``python benchmarks/run.py``). It holds the
+  triples in Oxigraph only; load it from rdflib graphs (``put``) or from N-Triples files
+  (``load_file``, what the cache keeps).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from . import namespaces
@@ -35,29 +33,13 @@ class SelectResult:
     rows: tuple[tuple[Node | None, ...], ...]
 
 
-class GraphStore(Protocol):
-    """What the pipeline needs from a store."""
-
-    def put(self, name: URIRef, graph: Graph) -> None:
-        """Replace the named graph ``name`` with ``graph``."""
-
-    def get(self, name: URIRef) -> Graph:
-        """The named graph ``name`` (empty if absent)."""
-
-    def union(self) -> Graph:
-        """All named graphs as one graph, for reading."""
-
-    def select(self, sparql: str) -> SelectResult:
-        """Run a SELECT query over the union of all graphs."""
-
-
 class MemoryStore:
     """rdflib's in-memory store: one ``Graph`` per name, a cached union for queries."""
 
     def __init__(self) -> None:
         self._graphs: dict[URIRef, Graph] = {}
         self._union: Graph | None = None
-        self._prepared: dict[str, Query] = {}
+        self._prepared: dict[str, Any] = {}
 
     def put(self, name: URIRef, graph: Graph) -> None:
         self._graphs[name] = graph
@@ -79,6 +61,9 @@ class MemoryStore:
 
     def select(self, sparql: str) -> SelectResult:
         if sparql not in self._prepared:  # rdflib's parser is slow: parse each text once
+            from rdflib.plugins.sparql import prepareQuery
+
+            namespaces.no_graph_loading()
             self._prepared[sparql] = prepareQuery(sparql)
         result = self.union().query(self._prepared[sparql])
         variables = tuple(str(v) for v in result.vars or ())
@@ -97,25 +82,24 @@ class OxigraphStore:
 
         self._ox = pyoxigraph
         self._store = pyoxigraph.Store()
-        self._graphs: dict[URIRef, Graph] = {}
 
     def put(self, name: URIRef, graph: Graph) -> None:
+        """Replace the named graph ``name`` with the triples of ``graph``."""
+        self._load(name, graph.serialize(format="nt", encoding="utf-8"))
+
+    def load_file(self, name: URIRef, path: Path) -> None:
+        """Replace the named graph ``name`` with the triples of an N-Triples file."""
+        self._load(name, Path(path))
+
+    def _load(self, name: URIRef, source: bytes | Path) -> None:
         ox = self._ox
         target = ox.NamedNode(str(name))
         if self._store.contains_named_graph(target):
             self._store.remove_graph(target)
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=target)
-        self._graphs[name] = graph
-
-    def get(self, name: URIRef) -> Graph:
-        return self._graphs.get(name) or namespaces.new_graph()
-
-    def union(self) -> Graph:
-        merged = namespaces.new_graph()
-        for graph in self._graphs.values():
-            merged += graph
-        return merged
+        if isinstance(source, Path):
+            self._store.bulk_load(path=source, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        else:
+            self._store.bulk_load(source, ox.RdfFormat.N_TRIPLES, to_graph=target)
 
     def select(self, sparql: str) -> SelectResult:
         result = self._store.query(sparql, use_default_graph_as_union=True)
