@@ -243,3 +243,13 @@ def test_w3id_recipe_redirects_to_the_hosted_files(tmp_path: Path) -> None:
             )
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_forked_workers_write_the_same_files(pipeline, site: Site, tmp_path: Path) -> None:
+    """A large graph's pages are written by several processes: the files are the same bytes as
+    one process writes (here forced on the shipped graph)."""
+    one = site_module.write(pipeline, tmp_path / "one" / "site", site, workers=1)
+    two = site_module.write(pipeline, tmp_path / "two" / "site", site, workers=2, parallel_from=0)
+    assert one == two
+    for name in one:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()

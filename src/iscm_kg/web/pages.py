@@ -787,25 +787,26 @@ def _origins(pipeline: Pipeline) -> dict[str, list[str]]:
         return {}
     layout = pipeline.layout
     folders = [
-        (Path(layout.data), "data"),
-        (Path(layout.queries), "queries"),
-        (Path(layout.ontology), "ontology"),
+        (Path(folder).resolve(), name)
+        for folder, name in (
+            (layout.data, "data"),
+            (layout.queries, "queries"),
+            (layout.ontology, "ontology"),
+        )
     ]
-    out: dict[str, list[str]] = {}
-    for node, paths in loaded.origins.items():
-        shown = set()
-        for p in paths:
-            p = Path(p)
+    shown: dict[Path, str] = {}  # a few dozen files, named once each
+
+    def show(path: Path) -> str:
+        if path not in shown:
+            resolved = Path(path).resolve()
+            shown[path] = Path(path).name
             for folder, name in folders:
-                try:
-                    shown.add(f"{name}/{p.resolve().relative_to(folder.resolve()).as_posix()}")
+                if resolved.is_relative_to(folder):
+                    shown[path] = f"{name}/{resolved.relative_to(folder).as_posix()}"
                     break
-                except ValueError:
-                    continue
-            else:
-                shown.add(p.name)
-        out[str(node)] = sorted(shown)
-    return out
+        return shown[path]
+
+    return {str(node): sorted({show(p) for p in paths}) for node, paths in loaded.origins.items()}
 
 
 def _environment():

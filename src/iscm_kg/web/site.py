@@ -13,11 +13,13 @@ any web server (or none: the pages open from the file system):
   file that fits the request's Accept header.
 
 The release build writes into a fresh staging folder and swaps it in whole, so the files here are
-written plainly (no per-file fsync: several thousand small files).
+written plainly (no per-file fsync: several thousand small files). From ``PARALLEL_FROM``
+resources on, forked processes share the resource pages (the bytes do not depend on it).
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from pathlib import Path
 
@@ -112,38 +114,83 @@ RewriteRule ^$ %{ENV:ISCM_SITE}/index.html [R=302,L]
 """
 
 
-def write(pipeline: Pipeline, folder: Path, site: Site | None = None) -> list[str]:
-    """Write the static site into ``folder``; the written files, relative to its parent."""
+PARALLEL_FROM = 5000  # resources; below this, one process writes the site
+
+
+def write(
+    pipeline: Pipeline,
+    folder: Path,
+    site: Site | None = None,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM,
+) -> list[str]:
+    """Write the static site into ``folder``; the written files, relative to its parent.
+
+    A large graph's resource pages are rendered and written by ``workers`` forked processes
+    (default: one per CPU, at most 4), each taking every n-th resource; the index pages, plots
+    and the rest are written here first. Every file's bytes are the same either way."""
     site = site or Site(pipeline)
     folder = Path(folder)
-    written: list[str] = []
-
-    made: set[str] = set()
-
-    def put(relative: str, data: bytes) -> None:
-        parent = os.path.dirname(relative)
-        if parent not in made:  # one mkdir per folder, not one per file
-            os.makedirs(folder / parent, exist_ok=True)
-            made.add(parent)
-        with open(folder / relative, "wb") as handle:
-            handle.write(data)
-        written.append(f"{folder.name}/{relative}")
-
+    writer = _Writer(folder)
+    resources = [p for p in site.paths() if p.startswith("/id/")]
     for path in site.paths():
-        page = site.page(path, static=True)
-        assert page is not None
-        base = _file_of(path)[1:]
-        put(base, page)
-        if path.startswith("/id/"):
-            stem = base.removesuffix("html")
-            for fmt in MEDIA_TYPES:
-                data = site.rdf(path, fmt)
-                assert data is not None
-                put(stem + fmt, data)
+        if not path.startswith("/id/"):
+            writer.put(_file_of(path)[1:], site.page(path, static=True) or b"")
     for name in site.plot_names():
-        put(f"plots/{name}.svg", site.plot(name) or b"")
+        writer.put(f"plots/{name}.svg", site.plot(name) or b"")
     for name in ASSETS:
-        put(f"assets/{name}", site.asset(name) or b"")
-    put(".htaccess", HTACCESS.encode("utf-8"))
-    put("w3id.htaccess", W3ID_HTACCESS.encode("utf-8"))
-    return sorted(written)
+        writer.put(f"assets/{name}", site.asset(name) or b"")
+    writer.put(".htaccess", HTACCESS.encode("utf-8"))
+    writer.put("w3id.htaccess", W3ID_HTACCESS.encode("utf-8"))
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if workers > 1 and len(resources) >= parallel_from and "fork" in mp.get_all_start_methods():
+        global _FORKED
+        _FORKED = (site, folder)
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                shares = [resources[i::workers] for i in range(workers)]
+                for names in pool.map(_write_share, shares):
+                    writer.written.extend(names)
+        finally:
+            _FORKED = None
+    else:
+        for path in resources:
+            _write_resource(site, writer, path)
+    return sorted(writer.written)
+
+
+class _Writer:
+    """Writes files under a folder, making each subfolder once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.made, self.written = folder, set(), []
+
+    def put(self, relative: str, data: bytes) -> None:
+        parent = os.path.dirname(relative)
+        if parent not in self.made:  # one mkdir per folder, not one per file
+            os.makedirs(self.folder / parent, exist_ok=True)
+            self.made.add(parent)
+        with open(self.folder / relative, "wb") as handle:
+            handle.write(data)
+        self.written.append(f"{self.folder.name}/{relative}")
+
+
+def _write_resource(site: Site, writer: _Writer, path: str) -> None:
+    """A resource's page and its Turtle, N-Triples and JSON-LD."""
+    base = _file_of(path)[1:]
+    writer.put(base, site.page(path, static=True) or b"")
+    stem = base.removesuffix("html")
+    for fmt in MEDIA_TYPES:
+        writer.put(stem + fmt, site.rdf(path, fmt) or b"")
+
+
+_FORKED: tuple[Site, Path] | None = None  # what a forked worker writes from
+
+
+def _write_share(paths: list[str]) -> list[str]:
+    assert _FORKED is not None
+    site, folder = _FORKED
+    writer = _Writer(folder)
+    for path in paths:
+        _write_resource(site, writer, path)
+    return writer.written
