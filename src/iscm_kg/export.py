@@ -128,22 +128,23 @@ def serialize_graph(
 
 def serialize_dataset(graphs: dict[URIRef, Graph], fmt: str = "trig") -> bytes:
     """Named graphs in TriG: the prefixes once, then each graph (sorted by name) as a block of
-    Turtle. rdflib's own TriG writer orders graphs by hash, so we assemble the blocks ourselves."""
+    Turtle, its lines exactly as the Turtle writer gave them. rdflib's own TriG writer orders
+    graphs by hash, so we assemble the blocks ourselves."""
     if fmt != "trig":
         raise InputError("Only TriG keeps named graphs apart.")
-    header: list[str] = []
+    header: set[str] = set()
     blocks: list[str] = []
     for name in sorted(graphs):
-        turtle = serialize_graph(graphs[name], "ttl", base=None).decode("utf-8")
-        lines = turtle.splitlines()
-        header += [line for line in lines if line.startswith("@prefix")]
-        body = [line for line in lines if not line.startswith(("@prefix", "@base"))]
-        while body and not body[0].strip():
-            body.pop(0)
-        indented = "\n".join(("    " + line) if line.strip() else "" for line in body).rstrip()
-        blocks.append(f"<{name}> {{\n{indented}\n}}\n")
-    prefixes = sorted(set(header))
-    return ("\n".join(prefixes) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+        lines = serialize_graph(graphs[name], "ttl", base=None).decode("utf-8").split("\n")
+        # The prologue is the leading run of @prefix lines; everything after it is kept as it
+        # is (no indentation: a line may be inside a multi-line literal).
+        start = 0
+        while start < len(lines) and (lines[start].startswith("@prefix") or not lines[start]):
+            if lines[start]:
+                header.add(lines[start])
+            start += 1
+        blocks.append(f"<{name}> {{\n" + "\n".join(lines[start:]).rstrip() + "\n}\n")
+    return ("\n".join(sorted(header)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _jsonld(graph: Graph, base: str) -> bytes:
