@@ -39,7 +39,7 @@ from rdflib.term import Node
 from . import namespaces
 from .errors import QueryError
 from .namespaces import ID, ISCM, SCHEMA
-from .store import SelectResult
+from .store import XSD_STRING, SelectResult
 
 # Never let a query make rdflib fetch graphs from the network (FROM / FROM NAMED).
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -407,8 +407,8 @@ def _json_term(term: Node) -> dict[str, str]:
     out = {"type": "literal", "value": str(term)}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype is not None:
-        out["datatype"] = str(term.datatype)
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+        out["datatype"] = str(term.datatype)  # a simple literal (xsd:string) is written plain
     return out
 
 
