@@ -87,6 +87,8 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    if args.out:
+        export.check_target(Path(args.out))  # before any work
     layout = resources.layout(args.data)
     stored = query.find_query(args.name, layout.queries)
     query.check_text(stored)
@@ -107,6 +109,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.out:
+        export.check_target(Path(args.out))  # before any work
     pipeline = _pipeline(args)
     pipeline.reason()
     graphs = {ASSERTED: pipeline.asserted}

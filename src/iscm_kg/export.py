@@ -182,11 +182,40 @@ def _format(fmt: str) -> str:
     return FORMATS[fmt][0]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
+def check_target(path: Path, folder_ok: bool = False) -> None:
+    """Fail early, in one sentence, if ``path`` cannot be written: its folder is missing, is not
+    a folder or is not writable, or ``path`` itself is a folder (unless ``folder_ok``). The
+    folder is probed by creating and removing a temporary file, which also works for root and
+    read-only file systems."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    parent = path.parent
+    if not parent.exists():
+        raise InputError(f"Cannot write {path}: the folder {parent} does not exist.")
+    if not parent.is_dir():
+        raise InputError(f"Cannot write {path}: {parent} is not a folder.")
+    if path.is_dir() and not folder_ok:
+        raise InputError(f"Cannot write {path}: it is a folder; give a file name.")
+    if path.exists() and not path.is_dir() and folder_ok:
+        raise InputError(f"Cannot write {path}: it is a file, not a folder.")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)
+    except OSError:
+        raise InputError(f"Cannot write {path}: the folder {parent} is not writable.") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file.
+
+    Missing folders are created (``check_target`` first where the user names the path); a path
+    that cannot be written is an ``InputError`` naming it."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"Cannot write {path}: {exc.strerror}.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -194,6 +223,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"Cannot write {path}: {exc.strerror}.") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
