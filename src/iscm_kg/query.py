@@ -34,7 +34,7 @@ from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
 from . import namespaces
 from .errors import QueryError
@@ -46,6 +46,7 @@ rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 KINDS = ("document", "paragraph", "objective", "level", "actor", "iscm-type", "state", "text")
 _ALL = "all"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _HEADER_KEYS = ("title", "description", "keywords", "param", "example")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
@@ -256,6 +257,8 @@ def _resolve(
         if not raw.isdigit() or not 1 <= int(raw) <= 23:
             raise QueryError(f"{where}: '{raw}' is not an objective number (1 to 23).")
         return ID[f"objective/{int(raw)}"]
+    if param.kind in ("document", "state") and not _NAME.fullmatch(raw):
+        raise QueryError(f"{where}: '{raw}' is not a {param.kind} name (letters, digits, - . _).")
     if param.kind == "document":
         iri = ID[f"document/{raw}"]
         if not _exists(executor, iri, ISCM.Document):
@@ -301,6 +304,8 @@ def _paragraph(raw: str, document: Node | None, executor: Executor, where: str) 
 def _actor(raw: str, executor: Executor, where: str) -> URIRef:
     """An IRI, a label or an acronym of an actor, concept, framework or process."""
     if raw.startswith(("http://", "https://")):
+        if not _is_valid_uri(raw):
+            raise QueryError(f"{where}: '{raw}' is not a valid IRI.")
         iri = URIRef(raw)
         sparql = namespaces.sparql_prologue() + f"SELECT ?p WHERE {{ {iri.n3()} ?p ?o }} LIMIT 1"
         if not executor.select(sparql).rows:
