@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
@@ -33,6 +34,9 @@ class Loaded:
 def parse_turtle(path: Path) -> Graph:
     """Parse one Turtle file; a syntax error names the file and the line."""
     graph = namespaces.new_graph()
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)  # an ill-typed literal is reported below, in one sentence
     try:
         graph.parse(path, format="turtle")
     except BadSyntax as exc:
@@ -45,6 +49,14 @@ def parse_turtle(path: Path) -> Graph:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason}).") from None
     except Exception as exc:  # rdflib raises many types for bad IRIs, literals, prefixes
         raise InputError(f"{path}: cannot be read as Turtle: {exc}.") from None
+    finally:
+        term_log.setLevel(level)
+    for s, p, o in sorted(graph):
+        if isinstance(o, Literal) and o.ill_typed:
+            raise InputError(
+                f"{path}: {s.n3(graph.namespace_manager)} {p.n3(graph.namespace_manager)}: "
+                f"{str(o)!r} is not a valid {o.datatype.n3(graph.namespace_manager)}."
+            )
     return graph
 
 

@@ -9,15 +9,21 @@ interrupted build leaves the previous release whole; a failed validation writes 
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import hashlib
 import html
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +31,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from . import export, namespaces, query
-from .errors import CheckFailed
+from .errors import CheckFailed, InputError
 from .namespaces import ID
 from .pipeline import Pipeline
 from .stats import Stats, compute
@@ -48,21 +54,71 @@ class Release:
 
 
 def build(pipeline: Pipeline, out: Path) -> Release:
-    """Validate, run every stored query, and write the release into ``out``."""
-    report = pipeline.validate()
-    if not report.conforms:
-        raise CheckFailed("Validation failed; nothing was written.\n" + report.as_text().rstrip())
-    out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    release = Release(out)
-    try:
-        _write_all(pipeline, report, staging, release)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    """Validate, run every stored query, and write the release into ``out``.
+
+    ``out`` becomes a symbolic link to a complete release folder next to it
+    (``.<name>.<random>``); a new release is written beside it and the link is replaced in one
+    atomic rename, so a reader always sees a whole release and an interrupted build (SIGINT or
+    SIGTERM) leaves the previous one untouched and no temporary files. A lock on the folder that
+    holds ``out`` makes a second build into it fail at once. An existing real
+    folder ``out`` (from an older version) is exchanged for the link atomically where the system
+    allows it (Linux ``renameat2``), else with two renames."""
+    out = Path(out).absolute()
+    if not out.parent.is_dir():
+        raise InputError(f"Cannot write {out}: the folder {out.parent} does not exist.")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"Cannot write {out}: it is a file, not a folder.")
+    export.check_target(out, folder_ok=True)
+    with _lock(out), _signals_interrupt():
+        report = pipeline.validate()
+        if not report.conforms:
+            raise CheckFailed(
+                "Validation failed; nothing was written.\n" + report.as_text().rstrip()
+            )
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        release = Release(out)
+        try:
+            _write_all(pipeline, report, staging, release)
+            os.chmod(staging, 0o777 & ~export._umask())
+            _swap(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return release
+
+
+@contextmanager
+def _lock(out: Path) -> Iterator[None]:
+    """An exclusive lock on the folder that holds ``out`` (no lock file is written), or a clear
+    error at once if another build holds it."""
+    fd = os.open(out.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"Another build is writing into {out.parent}; run this one when it has finished."
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM interrupts the build like Ctrl-C (SIGINT), so the clean-up runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> None:
@@ -140,16 +196,42 @@ def _json(value: object) -> str:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old)
-    else:
-        staging.rename(out)
+    """Point ``out`` at ``staging`` in one atomic step, then delete the previous release."""
+    link = out.with_name(f"{staging.name}.link")
+    os.symlink(staging.name, link)
+    try:
+        if out.is_symlink() or not out.exists():
+            previous = out.parent / os.readlink(out) if out.is_symlink() else None
+            os.replace(link, out)  # atomic on POSIX: readers see the old or the new release
+        else:  # a real folder from an older version: exchange it for the link
+            _exchange(link, out)
+            previous = link  # now the old folder
+    except BaseException:
+        if link.is_symlink():
+            link.unlink()
+        raise
+    if previous is not None and previous.name.startswith(f".{out.name}."):
+        if previous.is_symlink() or previous.is_file():
+            previous.unlink()
+        else:
+            shutil.rmtree(previous, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); else two renames."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, bytes(a), at_fdcwd, bytes(b), rename_exchange) == 0:
+            return
+    aside = b.with_name(f"{a.name}.old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
 
 
 def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
