@@ -10,13 +10,17 @@ import argparse
 import resource
 import signal
 import statistics
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from iscm_kg import export, query, resources
 from iscm_kg.endpoint import Endpoint
 from iscm_kg.pipeline import Pipeline
-from iscm_kg.triplestore import load_turtle, oxigraph_server
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from triplestore import load_turtle, oxigraph_server
 
 
 def peak_rss_mb() -> float:
