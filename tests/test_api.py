@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from triplestore import load_turtle, oxigraph_server
 
 import iscm_kg
 from iscm_kg import query, resources
 from iscm_kg.errors import InputError, QueryError
-from iscm_kg.triplestore import load_turtle, oxigraph_server
 
 
 @pytest.fixture(scope="module")

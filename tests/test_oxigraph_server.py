@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from triplestore import free_port, load_turtle, oxigraph_server
 
 from iscm_kg import query, resources
 from iscm_kg.endpoint import Endpoint
-from iscm_kg.triplestore import free_port, load_turtle, oxigraph_server
 
 
 @pytest.fixture(scope="module")

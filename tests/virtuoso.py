@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from iscm_kg.triplestore import free_port
+from triplestore import free_port
 
 SERVER = "virtuoso-t"
 ISQL = ("isql-vt", "isql")

@@ -1,4 +1,5 @@
-"""An Oxigraph server on a loopback port, for tests and benchmarks that need a real triplestore.
+"""An Oxigraph server on a loopback port, for tests and benchmarks that need a real triplestore
+(a maintainers' tool: it is not part of the installed package).
 
 The server is the ``oxigraph`` command from the PyPI package of that name (a test dependency);
 data goes in through the SPARQL 1.1 Graph Store Protocol and queries through the SPARQL 1.1
@@ -18,15 +19,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import InputError
-
 
 def oxigraph_command() -> str:
     """The ``oxigraph`` executable, next to this Python or on the PATH."""
     beside = Path(sys.executable).with_name("oxigraph")
     found = str(beside) if beside.exists() else shutil.which("oxigraph")
     if not found:
-        raise InputError("The Oxigraph server is not installed: pip install oxigraph.")
+        raise RuntimeError("The Oxigraph server is not installed: pip install oxigraph.")
     return found
 
 
@@ -55,7 +54,7 @@ def oxigraph_server(location: Path | None = None) -> Iterator[str]:
             except OSError:
                 time.sleep(0.05)
         else:
-            raise InputError(f"The Oxigraph server did not start on {base}.")
+            raise RuntimeError(f"The Oxigraph server did not start on {base}.")
         yield base
     finally:
         proc.terminate()
