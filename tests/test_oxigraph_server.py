@@ -36,6 +36,21 @@ def test_server_answers_like_the_embedded_store(server: str, pipeline, name: str
         [query.cell(t) for t in r] for r in embedded.rows
     ]
     assert embedded.rows, f"{name} returns no rows"
+    for fmt, write in sorted(query.FORMATTERS.items()):  # same query, same graph: same bytes
+        assert write(remote) == write(embedded), fmt
+
+
+def test_cli_json_is_the_same_bytes_locally_and_through_the_endpoint(server: str, capsys) -> None:
+    """``--format json`` writes a plain string the same way whichever path ran the query."""
+    from iscm_kg.cli import main
+
+    argv = ["query", "iscm-references", "--format", "json", "--quiet"]
+    assert main(argv) == 0
+    local = capsys.readouterr().out
+    assert main([*argv, "--endpoint", f"{server}/query"]) == 0
+    remote = capsys.readouterr().out
+    assert remote == local
+    assert "XMLSchema#string" not in local
 
 
 def test_cli_runs_a_stored_query_against_the_endpoint(server: str, capsys) -> None:

@@ -373,7 +373,7 @@ def test_source_discrepancies_within_the_analyses(rows: RunQuery) -> None:
         table,
         "table vs quotations",
         "International Migration Review Forum",
-        "",
+        "§50: International Migration Review Forum (listed without a quotation)",
         "§50(e): …inform each edition",
     ) == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
     assert discrepancy(
@@ -388,7 +388,8 @@ def test_source_discrepancies_within_the_analyses(rows: RunQuery) -> None:
         "name differs",
         "Guidelines to Protect Migrants in Countries Experiencing Conflict or Natural Disaster",
         "§18(g):",
-        "Migrants in Countries Experiencing Conflict or Natural Disaster (NICIC Guidelines)",
+        'section "Migrants in Countries Experiencing Conflict or Natural Disaster (NICIC '
+        'Guidelines)"',
     ) == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
     assert discrepancy(
         table,
@@ -398,3 +399,25 @@ def test_source_discrepancies_within_the_analyses(rows: RunQuery) -> None:
         "https://www.iom.int/sites/default/files/our_work/ICP/RCP/2017/keydocs/"
         "GRCP%207%20Highlights%20Document%2010%20October%202017",
     ) == [(NOTE, NOTE)]
+
+
+def test_every_discrepancy_row_says_what_it_is(rows: RunQuery) -> None:
+    """Each row can be read alone: both claims are there, a table row listed without a quotation
+    names its paragraph (the adopted analysis lists the GFMD at §36b, line 456, and the IMRF at
+    §54, line 949, with no quotation for them), and a section is named as a section."""
+    table = rows("source-discrepancies")
+    assert [r for r in table if not all(r.values())] == []
+    assert discrepancy(
+        table,
+        "table vs quotations",
+        "Global Forum on Migration and Development",
+        "§36(b): Global Forum on Migration and Development (listed without a quotation)",
+        'section "Global Forum on Migration and Development"',
+    ) == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]
+    assert discrepancy(
+        table,
+        "table vs quotations",
+        "International Migration Review Forum",
+        "§54: International Migration Review Forum (listed without a quotation)",
+        'section "References to the International Migration Review Forum"',
+    ) == [(ADOPTED_ANALYSIS, ADOPTED_ANALYSIS)]

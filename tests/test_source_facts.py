@@ -802,3 +802,94 @@ def test_shipped_data_conforms_to_the_shapes(report: Report) -> None:
     """All sources: the shipped data (asserted and inferred) conforms to shapes/*.ttl."""
     assert report.violations == [], report.as_text()
     assert report.conforms is True
+
+
+# ------------------------------------------------------------- four gaps an audit of 40 facts found
+
+
+def test_whole_of_society_links_all_thirteen_stakeholders(graph: Graph) -> None:
+    """ADOPTED lines 20-23: "all relevant stakeholders are expected to be engaged, including
+    States, the United Nations system, intergovernmental organizations, local communities, civil
+    society, academia, the private sector, parliamentarians, trade unions, national human rights
+    Institutions, the media, migrants, diasporas" (13 members, each linked)."""
+    claim = iri("claim/adopted/statement/whole-of-society")
+    assert shorts(graph.objects(claim, ISCM.about)) == {
+        "concept/member-states",
+        "concept/united-nations-system",
+        "concept/intergovernmental-organizations",
+        "concept/local-authorities-and-communities",
+        "concept/civil-society",
+        "concept/academia",
+        "concept/private-sector",
+        "concept/parliamentarians",
+        "concept/trade-unions",
+        "concept/national-human-rights-institutions",
+        "concept/media",
+        "concept/migrants",
+        "concept/diasporas",
+    }
+    system = iri("concept/united-nations-system")
+    assert graph.value(system, SKOS.prefLabel) == Literal("United Nations system", lang="en")
+    assert (system, RDF.type, ISCM.ActorCategory) in graph
+    assert Literal("States", lang="en") in set(
+        graph.objects(iri("concept/member-states"), SKOS.altLabel)
+    )
+
+
+def test_footnote_locators_are_in_the_graph(graph: Graph) -> None:
+    """NOTE footnote xi (lines 892-893) cites IOM's 2018 review at "Recommendations, page 22",
+    footnote xv (lines 909-911) at "Recommendation (i)": both locators are kept, the same way (a
+    comment on the node that cites them)."""
+    xi = graph.value(iri("claim/note/preparatory/expert-platforms"), RDFS.comment)
+    xv = graph.value(iri("recommendation/note/iom-2018-review/i"), RDFS.comment)
+    assert str(xi).startswith("Footnote xi: ") and "Recommendations, page 22" in str(xi)
+    assert str(xv).startswith("Footnote xv: ") and "Recommendation (i)" in str(xv)
+
+
+def test_icmpd_expert_meetings_name_un_agencies(graph: Graph) -> None:
+    """ICMPD lines 447-449 ("existing expertise in relevant UN agencies and international
+    organisations") and 461-465 ("annual expert meetings (including e.g. UN Special Rapporteurs,
+    UN agencies, international organisations, civil society and academia)")."""
+    agencies = iri("concept/un-agencies")
+    assert graph.value(agencies, SKOS.prefLabel) == Literal("UN agencies", lang="en")
+    assert graph.value(agencies, SKOS.broader) == iri("concept/united-nations-system")
+    assert shorts(
+        graph.objects(iri("recommendation/icmpd/follow-up-and-review/4"), ISCM.mentions)
+    ) == {
+        "actor/un-special-rapporteurs",
+        "concept/un-agencies",
+        "concept/international-organizations",
+        "concept/civil-society",
+        "concept/academia",
+    }
+    assert agencies in set(
+        graph.objects(iri("recommendation/icmpd/follow-up-and-review/1"), ISCM.mentions)
+    )
+
+
+# point 8 of the GRCP 7 Highlights as the zero analysis prints it (ZERO lines 280-286) and as the
+# note's footnote xiii quotes it (NOTE lines 897-907): the lead-in and items a)/(i) to c)/(iii)
+GRCP7_POINT_8 = [
+    ("claim/zero/grcp7/point-8", "claim/note/grcp/grcp-7-partnerships", False),
+    ("recommendation/grcp7/partnership/a", "recommendation/note/grcp-7/partnership/i", True),
+    ("recommendation/grcp7/partnership/b", "recommendation/note/grcp-7/partnership/ii", True),
+    ("recommendation/grcp7/partnership/c", "recommendation/note/grcp-7/partnership/iii", True),
+]
+
+
+@pytest.mark.parametrize(("zero", "note", "differs"), GRCP7_POINT_8)
+def test_grcp7_point_8_quoted_twice_is_linked(
+    graph: Graph, zero: str, note: str, differs: bool
+) -> None:
+    """The two quotations of the same point are linked both ways; where the words differ ("REOs
+    and UN RCs" / "Regional Economic Organizations and UN Regional Commissions", "interregional
+    forums" / "inter-regional fora", ", including" / "(dash) including"), a discrepancy says so."""
+    assert (iri(zero), ISCM.sameStatementAs, iri(note)) in graph
+    assert (iri(note), ISCM.sameStatementAs, iri(zero)) in graph
+    found = {
+        short(kind)
+        for d in graph.subjects(ISCM.claimA, iri(zero))
+        if (d, ISCM.claimB, iri(note)) in graph
+        for kind in graph.objects(d, ISCM.discrepancyKind)
+    }
+    assert found == ({"concept/discrepancy/quotation-differs"} if differs else set())

@@ -333,6 +333,8 @@ def query_command(
     endpoint: str | None,
     out: str | None,
 ) -> None:
+    if out:
+        export.check_target(Path(out))  # before any work
     layout = resources.layout(_settings(ctx).data)
     stored = query.find_query(name, layout.queries)
     query.check_text(stored)
@@ -373,6 +375,8 @@ def query_command(
 def export_command(
     ctx: click.Context, fmt: str, inferred: bool, base: str | None, out: str | None
 ) -> None:
+    if out:
+        export.check_target(Path(out))  # before any work
     pipeline = _pipeline(ctx)
     pipeline.reason()
     graphs = {ASSERTED: pipeline.asserted}

@@ -11,7 +11,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError
-from .store import SelectResult
+from .store import XSD_STRING, SelectResult
 
 
 def _term(value: dict[str, str]) -> Node:
@@ -21,6 +21,8 @@ def _term(value: dict[str, str]) -> Node:
     if kind == "bnode":
         return BNode(value["value"])
     datatype = value.get("datatype")
+    if datatype == XSD_STRING:  # the same simple literal, however the endpoint writes it
+        datatype = None
     return Literal(
         value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None
     )

@@ -138,24 +138,28 @@ def serialize_dataset(
     graphs: dict[URIRef, Graph], fmt: str = "trig", is_canonical: bool = False
 ) -> bytes:
     """Named graphs in TriG: the prefixes once, then each graph (sorted by name) as a block of
-    Turtle. rdflib's own TriG writer orders graphs by hash, so we assemble the blocks ourselves.
-    Pass ``is_canonical`` for graphs that already went through ``canonical``."""
+    Turtle, its lines exactly as the Turtle writer gave them. rdflib's own TriG writer orders
+    graphs by hash, so we assemble the blocks ourselves. Pass ``is_canonical`` for graphs that
+    already went through ``canonical``."""
     if fmt != "trig":
         raise InputError("Only TriG keeps named graphs apart.")
-    header: list[str] = []
+    header: set[str] = set()
     blocks: list[str] = []
     for name in sorted(graphs):
-        turtle = serialize_graph(graphs[name], "ttl", base=None, is_canonical=is_canonical)
-        turtle = turtle.decode("utf-8")
-        lines = turtle.splitlines()
-        header += [line for line in lines if line.startswith("@prefix")]
-        body = [line for line in lines if not line.startswith(("@prefix", "@base"))]
-        while body and not body[0].strip():
-            body.pop(0)
-        indented = "\n".join(("    " + line) if line.strip() else "" for line in body).rstrip()
-        blocks.append(f"<{name}> {{\n{indented}\n}}\n")
-    prefixes = sorted(set(header))
-    return ("\n".join(prefixes) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+        lines = (
+            serialize_graph(graphs[name], "ttl", base=None, is_canonical=is_canonical)
+            .decode("utf-8")
+            .split("\n")
+        )
+        # The prologue is the leading run of @prefix lines; everything after it is kept as it
+        # is (no indentation: a line may be inside a multi-line literal).
+        start = 0
+        while start < len(lines) and (lines[start].startswith("@prefix") or not lines[start]):
+            if lines[start]:
+                header.add(lines[start])
+            start += 1
+        blocks.append(f"<{name}> {{\n" + "\n".join(lines[start:]).rstrip() + "\n}\n")
+    return ("\n".join(sorted(header)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _jsonld(graph: Graph, base: str) -> bytes:
@@ -193,11 +197,40 @@ def _format(fmt: str) -> str:
     return FORMATS[fmt][0]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
+def check_target(path: Path, folder_ok: bool = False) -> None:
+    """Fail early, in one sentence, if ``path`` cannot be written: its folder is missing, is not
+    a folder or is not writable, or ``path`` itself is a folder (unless ``folder_ok``). The
+    folder is probed by creating and removing a temporary file, which also works for root and
+    read-only file systems."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    parent = path.parent
+    if not parent.exists():
+        raise InputError(f"Cannot write {path}: the folder {parent} does not exist.")
+    if not parent.is_dir():
+        raise InputError(f"Cannot write {path}: {parent} is not a folder.")
+    if path.is_dir() and not folder_ok:
+        raise InputError(f"Cannot write {path}: it is a folder; give a file name.")
+    if path.exists() and not path.is_dir() and folder_ok:
+        raise InputError(f"Cannot write {path}: it is a file, not a folder.")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=parent)
+    except OSError:
+        raise InputError(f"Cannot write {path}: the folder {parent} is not writable.") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file.
+
+    Missing folders are created (``check_target`` first where the user names the path); a path
+    that cannot be written is an ``InputError`` naming it."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"Cannot write {path}: {exc.strerror}.") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -205,6 +238,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"Cannot write {path}: {exc.strerror}.") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -24,7 +24,7 @@ import io
 import json
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -36,7 +36,7 @@ from rdflib.term import Node
 from . import namespaces
 from .errors import QueryError
 from .namespaces import ID, ISCM, SCHEMA
-from .store import SelectResult
+from .store import XSD_STRING, SelectResult
 
 KINDS = ("document", "paragraph", "objective", "level", "actor", "iscm-type", "state", "text")
 _ALL = "all"
@@ -44,7 +44,10 @@ _HEADER_KEYS = ("title", "description", "keywords", "param", "example")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _NAMED_KINDS = ("actor", "concept", "framework", "process")
-_MARKER = re.compile(r"^[ \t]*#@parameters[ \t]*$", re.MULTILINE)
+# The parameters marker, and the VALUES line after it that holds the default bindings.
+_BLOCK = re.compile(
+    r"^(?P<indent>[ \t]*)#@parameters[ \t]*\n(?:[ \t]*VALUES\b[^\n]*(?:\n|$))?", re.MULTILINE
+)
 
 
 class Executor(Protocol):
@@ -321,29 +324,40 @@ def _actor(raw: str, executor: Executor, where: str) -> URIRef:
     return URIRef(found[0][0])
 
 
-def bind(text: str, values: dict[str, Node]) -> str:
-    """Insert ``VALUES (?a ?b) { (<x> <y>) }`` where the query's ``#@parameters`` line is, or else
-    at the start of the outermost WHERE group.
+def values_block(variables: Sequence[str], values: dict[str, Node]) -> str:
+    """``VALUES ?a { <x> }`` or ``VALUES (?a ?b) { (<x> UNDEF) }``: each variable's term, or
+    ``UNDEF`` for a parameter left unbound (``all``)."""
+    cells = [values[v].n3() if v in values else "UNDEF" for v in variables]
+    if len(variables) == 1:
+        return f"VALUES ?{variables[0]} {{ {cells[0]} }}"
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ ({' '.join(cells)}) }}"
 
-    The marker is a SPARQL comment, so the file stays a runnable query. Putting the values inside
-    an ordered subquery keeps the order that ``GROUP_CONCAT`` lists are built in: a join with
-    values outside it may reorder the rows (rdflib does).
+
+def bind(text: str, values: dict[str, Node], variables: Sequence[str] | None = None) -> str:
+    """The query with its parameters bound by a ``VALUES`` block over ``variables`` (default: the
+    bound ones).
+
+    A stored query holds its parameters' block on the line after a ``#@parameters`` comment,
+    already bound to the defaults (or the header's example values), so the file runs as it is in
+    any SPARQL 1.1 engine; binding replaces that line. A query with the marker and no block gets
+    one after the marker; a query without the marker, at the start of its outermost WHERE group.
+    Where the block stands matters: inside an ordered subquery it keeps the order that
+    ``GROUP_CONCAT`` lists are built in (a join with values outside it may reorder the rows).
     """
-    if not values:
+    variables = list(variables) if variables is not None else sorted(values)
+    if not variables:
         return text
-    names = sorted(values)
-    block = (
-        " VALUES ("
-        + " ".join(f"?{n}" for n in names)
-        + ") { ("
-        + " ".join(values[n].n3() for n in names)
-        + ") } "
-    )
-    marker = _MARKER.search(text)
+    block = values_block(variables, values)
+    marker = _BLOCK.search(text)
     if marker:
-        return text[: marker.start()] + block + text[marker.end() :]
+        indent = marker.group("indent")
+        return (
+            text[: marker.start()]
+            + f"{indent}#@parameters\n{indent}{block}\n"
+            + text[marker.end() :]
+        )
     match = _first_where(text)
-    return text[: match.end()] + block + text[match.end() :]
+    return text[: match.end()] + f" {block} " + text[match.end() :]
 
 
 def _first_where(text: str) -> re.Match[str]:
@@ -361,7 +375,7 @@ def run(query: StoredQuery, executor: Executor, given: dict[str, str] | None = N
     """Check, bind and run a stored query."""
     check_text(query)
     values = resolve_params(query, given or {}, executor)
-    text = bind(query.text, values)
+    text = bind(query.text, values, [p.variable for p in query.params])
     try:
         result = executor.select(text)
     except QueryError:
@@ -405,8 +419,8 @@ def _json_term(term: Node) -> dict[str, str]:
     out = {"type": "literal", "value": str(term)}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype is not None:
-        out["datatype"] = str(term.datatype)
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+        out["datatype"] = str(term.datatype)  # a simple literal (xsd:string) is written plain
     return out
 
 

@@ -23,6 +23,7 @@ from . import namespaces
 GRAPH = Namespace(namespaces.BASE + "graph/")
 ASSERTED = GRAPH.asserted
 INFERRED = GRAPH.inferred
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -123,4 +124,7 @@ def _from_oxigraph(term: object) -> Node | None:
     language = term.language  # type: ignore[attr-defined]
     if language:
         return Literal(term.value, lang=language)  # type: ignore[attr-defined]
-    return Literal(term.value, datatype=URIRef(term.datatype.value))  # type: ignore[attr-defined]
+    datatype = term.datatype.value  # type: ignore[attr-defined]
+    if datatype == XSD_STRING:  # RDF 1.1: a simple literal; endpoints write it without datatype
+        return Literal(term.value)  # type: ignore[attr-defined]
+    return Literal(term.value, datatype=URIRef(datatype))  # type: ignore[attr-defined]
