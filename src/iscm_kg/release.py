@@ -85,26 +85,27 @@ def _write_files(
 ) -> None:
     asserted, inferred = pipeline.asserted, pipeline.inferred
     with pipeline.stage("export", "Writing the exports…"):
-        full = export.canonical(export.merge([asserted, inferred]))
-        canonical_asserted = export.canonical(asserted)
-        canonical_graphs = {ASSERTED: canonical_asserted, INFERRED: export.canonical(inferred)}
+        # Canonicalized and sorted once; every writer is fed the same sorted triples.
+        prepared = export.prepare(
+            {ASSERTED: asserted, INFERRED: inferred}, export.jsonld_context(asserted)
+        )
+        only_asserted = prepared.triples([str(ASSERTED)])
+        with_inferred = prepared.triples()
         for fmt, (_, ext, _) in export.FORMATS.items():
             if fmt == "trig":
                 put(
                     f"{GRAPH_NAME}.trig",
-                    export.serialize_dataset({ASSERTED: canonical_asserted}, is_canonical=True),
+                    export.write_trig(prepared.quads([str(ASSERTED)]), prepared.prefixes),
                 )
                 put(
                     f"{GRAPH_NAME}-inferred.trig",
-                    export.serialize_dataset(canonical_graphs, is_canonical=True),
+                    export.write_trig(prepared.quads(), prepared.prefixes),
                 )
                 continue
+            put(f"{GRAPH_NAME}.{ext}", export.write(only_asserted, fmt, prepared.prefixes))
             put(
-                f"{GRAPH_NAME}.{ext}",
-                export.serialize_graph(canonical_asserted, fmt, is_canonical=True),
-            )
-            put(
-                f"{GRAPH_NAME}-inferred.{ext}", export.serialize_graph(full, fmt, is_canonical=True)
+                f"{GRAPH_NAME}-inferred.{ext}",
+                export.write(with_inferred, fmt, prepared.prefixes),
             )
         ontology = Graph()
         for path in pipeline.layout.ontology_files():
