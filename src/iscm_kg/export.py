@@ -10,11 +10,12 @@ portal that mints its own IRIs also gets queries that work on them. Nothing else
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -149,15 +150,18 @@ class Prepared:
         chosen = [self.graphs[n] for n in (sorted(self.graphs) if names is None else names)]
         if len(chosen) == 1:
             return chosen[0]
-        return sorted(set().union(*chosen), key=str)
+        out: list[ox.Triple] = []
+        for triple in heapq.merge(*chosen, key=str):  # each list is sorted already
+            if not out or out[-1] != triple:
+                out.append(triple)
+        return out
 
-    def quads(self, names: Iterable[str] | None = None) -> list[ox.Quad]:
+    def quads(self, names: Iterable[str] | None = None) -> Iterator[ox.Quad]:
         """The quads of the named graphs (all by default), graph by graph in sorted order."""
-        out: list[ox.Quad] = []
         for name in sorted(self.graphs) if names is None else sorted(names):
             graph = ox.NamedNode(name)
-            out.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.graphs[name])
-        return out
+            for t in self.graphs[name]:
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
 
 def prepare(graphs: dict[URIRef, Graph], prefixes: dict[str, str] | None = None) -> Prepared:
@@ -239,7 +243,7 @@ def write(
     raise InputError(f"Unknown format '{fmt}': use one of {', '.join(FORMATS)}.")
 
 
-def write_trig(quads: list[ox.Quad], prefixes: dict[str, str]) -> bytes:
+def write_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> bytes:
     """Quads (already in graph, then triple order) in TriG, one block per named graph."""
     body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     return _with_prefixes(body, prefixes, "")
@@ -249,12 +253,11 @@ def _with_prefixes(body: bytes, prefixes: dict[str, str], head: str) -> bytes:
     """pyoxigraph's Turtle/TriG with its prologue replaced by ours: ``head`` then the prefixes in
     sorted order, then a blank line. Literals never span lines in its output (it escapes line
     breaks), so the prologue is exactly the leading run of ``@prefix`` lines."""
-    text = body.decode("utf-8")
     cut = 0
-    while text.startswith("@prefix ", cut):
-        cut = text.index("\n", cut) + 1
+    while body.startswith(b"@prefix ", cut):
+        cut = body.index(b"\n", cut) + 1
     lines = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
-    return (head + lines + "\n" + text[cut:]).encode("utf-8")
+    return (head + lines + "\n").encode("utf-8") + memoryview(body)[cut:]
 
 
 _XMLNS = re.compile(r'\s+xmlns:([A-Za-z_][\w.-]*)="([^"]*)"')
@@ -262,12 +265,11 @@ _XMLNS = re.compile(r'\s+xmlns:([A-Za-z_][\w.-]*)="([^"]*)"')
 
 def _sorted_xmlns(data: bytes) -> bytes:
     """RDF/XML with the namespace declarations of ``rdf:RDF`` in sorted order, one a line."""
-    text = data.decode("utf-8")
-    start = text.index("<rdf:RDF")
-    end = text.index(">", start)
-    found = dict(_XMLNS.findall(text[start:end]))
+    start = data.index(b"<rdf:RDF")
+    end = data.index(b">", start)
+    found = dict(_XMLNS.findall(data[start:end].decode("utf-8")))
     declarations = "".join(f'\n    xmlns:{p}="{ns}"' for p, ns in sorted(found.items()))
-    return (text[:start] + "<rdf:RDF" + declarations + text[end:]).encode("utf-8")
+    return data[:start] + ("<rdf:RDF" + declarations).encode("utf-8") + memoryview(data)[end:]
 
 
 def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:

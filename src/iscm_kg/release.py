@@ -65,10 +65,10 @@ def build(pipeline: Pipeline, out: Path) -> Release:
 
 
 def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> None:
-    written: dict[str, bytes] = {}
+    written: dict[str, int] = {}  # name -> size in bytes (the bytes themselves are not kept)
 
     def put(name: str, data: bytes) -> None:
-        written[name] = data
+        written[name] = len(data)
         export.write_atomic(folder / name, data)
 
     pylode = _start_ontology_html(pipeline)  # on the other core while we write the exports
@@ -152,7 +152,7 @@ def _swap(staging: Path, out: Path) -> None:
         staging.rename(out)
 
 
-def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
+def _void(pipeline: Pipeline, stats: Stats, written: dict[str, int]) -> Graph:
     """The VoID and DCAT description: the dataset's own description plus counts and files."""
     graph = namespaces.new_graph()
     dataset = ID["dataset"]
@@ -192,9 +192,7 @@ def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
         graph.add(
             (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}"))
         )
-        graph.add(
-            (dist, DCAT.byteSize, Literal(len(written[name]), datatype=XSD.nonNegativeInteger))
-        )
+        graph.add((dist, DCAT.byteSize, Literal(written[name], datatype=XSD.nonNegativeInteger)))
         if name.startswith(GRAPH_NAME) and not name.endswith(".trig"):
             graph.add((dataset, VOID.dataDump, url))
     for q in sorted(pipeline.queries):
@@ -281,12 +279,11 @@ def _sort_class_sets(page: str) -> str:
     return _CELL.sub(fix, page)
 
 
-def _index(pipeline: Pipeline, release: Release, written: dict[str, bytes]) -> bytes:
+def _index(pipeline: Pipeline, release: Release, written: dict[str, int]) -> bytes:
     stats = release.stats
     rows = "\n".join(
-        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td>'
-        f"<td>{len(data):,}</td></tr>"
-        for name, data in sorted(written.items())
+        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td><td>{size:,}</td></tr>'
+        for name, size in sorted(written.items())
     )
     queries = "\n".join(
         f'<li><a href="queries/{html.escape(n)}.csv">{html.escape(n)}</a>: '
