@@ -316,13 +316,11 @@ def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
         return {"@id": node_id(term)}
 
     consumed = {node for head in lists for node in _chain(head, subjects)}
-    nodes = []
-    for subject, its in subjects.items():
-        if subject in consumed:
-            continue
-        node: dict = {"@id": node_id(subject)}
+
+    def node(subject) -> dict:
+        out: dict = {"@id": node_id(subject)}
         props: dict[str, list] = {}
-        for t in its:
+        for t in subjects[subject]:
             if t.predicate.value == _RDF_TYPE and not isinstance(t.object, ox.Literal):
                 props.setdefault("@type", []).append(node_id(t.object))
             else:
@@ -330,11 +328,25 @@ def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
         for key, values in props.items():
             if len(values) > 1:
                 values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
-            node[key] = values[0] if len(values) == 1 else values
-        nodes.append(node)
-    nodes.sort(key=lambda n: n["@id"])
-    out = {"@context": prefixes, "@graph": nodes}
-    return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+            out[key] = values[0] if len(values) == 1 else values
+        return out
+
+    order = sorted((node_id(s), s) for s in subjects if s not in consumed)
+    if not order:
+        empty = {"@context": prefixes, "@graph": []}
+        return (json.dumps(empty, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    # The bytes json.dumps(document, indent=2, sort_keys=True) gives, one node at a time (a
+    # whole document tree of dicts costs several times the output's size in memory). Its
+    # strings never hold a line break, so indenting every line is exact.
+    context = json.dumps(prefixes, indent=2, ensure_ascii=False, sort_keys=True)
+    head = '{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [\n'
+    parts = [head.encode("utf-8")]
+    for index, (_, subject) in enumerate(order):
+        text = json.dumps(node(subject), indent=2, ensure_ascii=False, sort_keys=True)
+        sep = ",\n" if index < len(order) - 1 else "\n"
+        parts.append(("    " + text.replace("\n", "\n    ") + sep).encode("utf-8"))
+    parts.append(b"  ]\n}\n")
+    return b"".join(parts)
 
 
 _RDF_TYPE = str(RDF.type)
