@@ -10,15 +10,16 @@ portal that mints its own IRIs also gets queries that work on them. Nothing else
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, SH, VOID, XSD
 
 from . import namespaces
@@ -36,42 +37,34 @@ _TEXT_IRIS = {SH.select, SH.namespace, namespaces.VANN.preferredNamespaceUri, VO
 
 
 def canonical(graph: Graph) -> Graph:
-    """The graph with blank nodes relabelled canonically, inserted in sorted order.
-
-    Only the triples that hold a blank node go through ``rdflib.compare`` (a blank node's label is
-    computed from the triples it is in, so the others cannot change it; canonicalizing the whole
-    graph cost seconds for the few hundred blank nodes of the ontology's lists)."""
-    with_bnodes = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
-    triples: list = [t for t in graph if not (isinstance(t[0], BNode) or isinstance(t[2], BNode))]
-    if with_bnodes:
-        part = Graph()
-        for triple in with_bnodes:
-            part.add(triple)
-        triples.extend(to_canonical_graph(part))
+    """The graph with blank nodes relabelled by W3C RDFC-1.0 (pyoxigraph), inserted in sorted
+    order. Only the triples that hold a blank node are canonicalized: a label is computed from
+    the triples the blank node is in, so the others cannot change it."""
+    prepared = prepare({_DEFAULT: graph}, _prefixes(graph))
     out = namespaces.new_graph()
     for prefix, ns in graph.namespace_manager.namespaces():
         out.bind(prefix, ns, override=True, replace=True)
-    for triple in sorted(triples, key=_sort_key):
-        out.add(triple)
+    back: dict = {}
+    for triple in prepared.triples():
+        out.add(tuple(_from_ox(term, back) for term in triple))
     return out
 
 
-def _terms(graph: Graph) -> Iterable:
-    for s, _, o in graph:
-        yield s
-        yield o
-
-
-def _sort_key(triple: tuple) -> tuple:
-    return tuple(
-        (
-            type(t).__name__,
-            str(t),
-            str(getattr(t, "datatype", "") or ""),
-            str(getattr(t, "language", "") or ""),
-        )
-        for t in triple
-    )
+def _from_ox(term, cache: dict):
+    found = cache.get(term)
+    if found is None:
+        if isinstance(term, ox.NamedNode):
+            found = URIRef(term.value)
+        elif isinstance(term, ox.BlankNode):
+            found = BNode(term.value)
+        elif term.language:
+            found = Literal(term.value, lang=term.language)
+        elif term.datatype.value == _XSD_STRING:
+            found = Literal(term.value)
+        else:
+            found = Literal(term.value, datatype=URIRef(term.datatype.value))
+        cache[term] = found
+    return found
 
 
 def rewrite_base(graph: Graph, new_base: str) -> Graph:
@@ -115,71 +108,308 @@ def merge(graphs: Iterable[Graph]) -> Graph:
 def serialize_graph(
     graph: Graph, fmt: str, base: str | None = namespaces.BASE, is_canonical: bool = False
 ) -> bytes:
-    """One graph in one format, deterministically (pass ``is_canonical`` for a graph that already
-    went through ``canonical``, to skip the relabelling)."""
-    rdf_format = _format(fmt)
-    if not is_canonical:
-        graph = canonical(graph)
-    if fmt == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
-    if fmt == "jsonld":
-        return _jsonld(graph, base)
-    if fmt == "ttl":
-        if base is None:
-            return graph.serialize(format=rdf_format, encoding="utf-8")
-        return graph.serialize(format=rdf_format, encoding="utf-8", base=base + "id/")
-    if fmt == "xml":
-        return _rdf_xml(graph)
-    return graph.serialize(format=rdf_format, encoding="utf-8")
+    """One graph in one format, deterministically: its triples canonicalized and sorted once
+    (``prepare``) and written by ``write``. ``is_canonical`` is accepted for callers of the old
+    API and changes nothing (canonicalization is cheap now)."""
+    _format(fmt)
+    if fmt == "ttl" and len(graph) <= _SMALL:
+        return _rdflib_turtle(graph, base)
+    prepared = prepare({_DEFAULT: graph}, _prefixes(graph))
+    return write(prepared.triples(), fmt, prepared.prefixes, base)
 
 
 def serialize_dataset(
     graphs: dict[URIRef, Graph], fmt: str = "trig", is_canonical: bool = False
 ) -> bytes:
-    """Named graphs in TriG: the prefixes once, then each graph (sorted by name) as a block of
-    Turtle, its lines exactly as the Turtle writer gave them. rdflib's own TriG writer orders
-    graphs by hash, so we assemble the blocks ourselves. Pass ``is_canonical`` for graphs that
-    already went through ``canonical``."""
+    """Named graphs in TriG, graphs and triples in sorted order (``is_canonical`` is ignored)."""
     if fmt != "trig":
         raise InputError("Only TriG keeps named graphs apart.")
-    header: set[str] = set()
-    blocks: list[str] = []
-    for name in sorted(graphs):
-        lines = (
-            serialize_graph(graphs[name], "ttl", base=None, is_canonical=is_canonical)
-            .decode("utf-8")
-            .split("\n")
+    first = next(iter(graphs.values()), None)
+    prepared = prepare(graphs, _prefixes(first))
+    return write_trig(prepared.quads(), prepared.prefixes)
+
+
+# --- The fast path: pyoxigraph terms, canonicalized and sorted once, written by pyoxigraph. ---
+
+_DEFAULT = URIRef("urn:x-iscm-kg:default-graph")
+_SMALL = 5000  # graphs up to this size keep rdflib's Turtle, which nests blank nodes as [ ... ]
+
+
+class Prepared:
+    """Named graphs as sorted lists of canonical pyoxigraph triples, with the prefixes to write.
+
+    Built once per build (``prepare``) and fed to every writer: canonicalization and sorting
+    happen here and nowhere else."""
+
+    def __init__(self, graphs: dict[str, list[ox.Triple]], prefixes: dict[str, str]) -> None:
+        self.graphs = graphs
+        self.prefixes = prefixes
+
+    def triples(self, names: Iterable[str] | None = None) -> list[ox.Triple]:
+        """The sorted union of the named graphs (all of them by default), without duplicates."""
+        chosen = [self.graphs[n] for n in (sorted(self.graphs) if names is None else names)]
+        if len(chosen) == 1:
+            return chosen[0]
+        out: list[ox.Triple] = []
+        for triple in heapq.merge(*chosen, key=str):  # each list is sorted already
+            if not out or out[-1] != triple:
+                out.append(triple)
+        return out
+
+    def quads(self, names: Iterable[str] | None = None) -> Iterator[ox.Quad]:
+        """The quads of the named graphs (all by default), graph by graph in sorted order."""
+        for name in sorted(self.graphs) if names is None else sorted(names):
+            graph = ox.NamedNode(name)
+            for t in self.graphs[name]:
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def prepare(graphs: dict[URIRef, Graph], prefixes: dict[str, str] | None = None) -> Prepared:
+    """Convert rdflib graphs to pyoxigraph triples, give blank nodes their W3C RDFC-1.0 labels
+    (computed once over all the graphs together, and only over the quads that hold a blank node:
+    a label depends on nothing else), and sort every graph by its N-Triples text."""
+    convert = _Converter()
+    plain: dict[str, list[ox.Triple]] = {}
+    with_bnodes: list[ox.Quad] = []
+    for name, graph in graphs.items():
+        key = str(name)
+        node = ox.NamedNode(key)
+        kept = plain.setdefault(key, [])
+        for s, p, o in graph:
+            triple = ox.Triple(convert(s), convert(p), convert(o))
+            if isinstance(s, BNode) or isinstance(o, BNode):
+                with_bnodes.append(ox.Quad(triple.subject, triple.predicate, triple.object, node))
+            else:
+                kept.append(triple)
+    if with_bnodes:
+        dataset = ox.Dataset(with_bnodes)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        for quad in dataset:
+            plain[quad.graph_name.value].append(quad.triple)
+    for triples in plain.values():
+        triples.sort(key=str)
+    return Prepared(plain, dict(sorted((prefixes or _prefixes(None)).items())))
+
+
+class _Converter:
+    """rdflib terms to pyoxigraph terms, each distinct term converted once."""
+
+    def __init__(self) -> None:
+        self.cache: dict = {}
+
+    def __call__(self, term):
+        found = self.cache.get(term)
+        if found is None:
+            found = self.cache[term] = _to_ox(term)
+        return found
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def write(
+    triples: list[ox.Triple],
+    fmt: str,
+    prefixes: dict[str, str],
+    base: str | None = namespaces.BASE,
+) -> bytes:
+    """Sorted canonical triples in one format (``nt``, ``ttl``, ``xml``, ``jsonld``; TriG is
+    ``write_trig``). Turtle declares ``@base <base + "id/">`` like before; IRIs under it are written
+    with the ``id:`` prefix (or in full), so the body does not depend on the base."""
+    if fmt == "nt":
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    if fmt == "ttl":
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        head = f"@base <{base}id/> .\n" if base is not None else ""
+        return _with_prefixes(body, prefixes, head)
+    if fmt == "xml":
+        return _sorted_xmlns(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
+    if fmt == "jsonld":
+        return _jsonld(triples, prefixes)
+    if fmt == "trig":
+        return write_trig(
+            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples],
+            prefixes,
         )
-        # The prologue is the leading run of @prefix lines; everything after it is kept as it
-        # is (no indentation: a line may be inside a multi-line literal).
-        start = 0
-        while start < len(lines) and (lines[start].startswith("@prefix") or not lines[start]):
-            if lines[start]:
-                header.add(lines[start])
-            start += 1
-        blocks.append(f"<{name}> {{\n" + "\n".join(lines[start:]).rstrip() + "\n}\n")
-    return ("\n".join(sorted(header)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+    raise InputError(f"Unknown format '{fmt}': use one of {', '.join(FORMATS)}.")
 
 
-def _jsonld(graph: Graph, base: str) -> bytes:
-    context = jsonld_context(graph)
-    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    items = data.get("@graph", [data] if "@id" in data else [])
-    items = sorted(items, key=lambda node: str(node.get("@id", "")))
-    out = {"@context": context, "@graph": [_sorted_node(n) for n in items]}
-    return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+def write_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> bytes:
+    """Quads (already in graph, then triple order) in TriG, one block per named graph."""
+    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return _with_prefixes(body, prefixes, "")
 
 
-def _sorted_node(value, ordered: bool = False):
-    """Sort keys and the values of multi-valued properties; an ``@list`` keeps its order."""
-    if isinstance(value, dict):
-        return {k: _sorted_node(v, ordered=(k == "@list")) for k, v in sorted(value.items())}
-    if isinstance(value, list) and ordered:
-        return [_sorted_node(v) for v in value]
-    if isinstance(value, list):
-        return sorted((_sorted_node(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-    return value
+def _with_prefixes(body: bytes, prefixes: dict[str, str], head: str) -> bytes:
+    """pyoxigraph's Turtle/TriG with its prologue replaced by ours: ``head`` then the prefixes in
+    sorted order, then a blank line. Literals never span lines in its output (it escapes line
+    breaks), so the prologue is exactly the leading run of ``@prefix`` lines."""
+    cut = 0
+    while body.startswith(b"@prefix ", cut):
+        cut = body.index(b"\n", cut) + 1
+    lines = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return (head + lines + "\n").encode("utf-8") + memoryview(body)[cut:]
+
+
+_XMLNS = re.compile(r'\s+xmlns:([A-Za-z_][\w.-]*)="([^"]*)"')
+
+
+def _sorted_xmlns(data: bytes) -> bytes:
+    """RDF/XML with the namespace declarations of ``rdf:RDF`` in sorted order, one a line."""
+    start = data.index(b"<rdf:RDF")
+    end = data.index(b">", start)
+    found = dict(_XMLNS.findall(data[start:end].decode("utf-8")))
+    declarations = "".join(f'\n    xmlns:{p}="{ns}"' for p, ns in sorted(found.items()))
+    return data[:start] + ("<rdf:RDF" + declarations).encode("utf-8") + memoryview(data)[end:]
+
+
+def _jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """Compacted JSON-LD built from sorted triples: ``{"@context": prefixes, "@graph": nodes}``,
+    one node per subject sorted by ``@id``, keys sorted, IRIs as ``prefix:local`` where a prefix
+    fits, one value bare and several sorted in a list, well-formed RDF lists as ``@list``."""
+    by_length = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+    compacted: dict[str, str] = {}
+
+    def iri(value: str) -> str:
+        found = compacted.get(value)
+        if found is None:
+            found = value
+            for prefix, ns in by_length:
+                if value.startswith(ns) and len(value) > len(ns):
+                    local = value[len(ns) :]
+                    if not local.startswith("//"):
+                        found = f"{prefix}:{local}"
+                    break
+            compacted[value] = found
+        return found
+
+    def node_id(term) -> str:
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else iri(term.value)
+
+    subjects: dict = {}
+    referenced: dict = {}
+    for t in triples:
+        subjects.setdefault(t.subject, []).append(t)
+        if isinstance(t.object, ox.BlankNode):
+            referenced[t.object] = referenced.get(t.object, 0) + 1
+    lists = _list_nodes(subjects, referenced)
+
+    def value(term):
+        if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            if term.language:
+                return {"@language": term.language, "@value": term.value}
+            if datatype == _XSD_STRING:
+                return term.value
+            return {"@type": iri(datatype), "@value": term.value}
+        if term in lists:
+            return {"@list": [value(item) for item in lists[term]]}
+        return {"@id": node_id(term)}
+
+    consumed = {node for head in lists for node in _chain(head, subjects)}
+
+    def node(subject) -> dict:
+        out: dict = {"@id": node_id(subject)}
+        props: dict[str, list] = {}
+        for t in subjects[subject]:
+            if t.predicate.value == _RDF_TYPE and not isinstance(t.object, ox.Literal):
+                props.setdefault("@type", []).append(node_id(t.object))
+            else:
+                props.setdefault(iri(t.predicate.value), []).append(value(t.object))
+        for key, values in props.items():
+            if len(values) > 1:
+                values = sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
+            out[key] = values[0] if len(values) == 1 else values
+        return out
+
+    order = sorted((node_id(s), s) for s in subjects if s not in consumed)
+    if not order:
+        empty = {"@context": prefixes, "@graph": []}
+        return (json.dumps(empty, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    # The bytes json.dumps(document, indent=2, sort_keys=True) gives, one node at a time (a
+    # whole document tree of dicts costs several times the output's size in memory). Its
+    # strings never hold a line break, so indenting every line is exact.
+    context = json.dumps(prefixes, indent=2, ensure_ascii=False, sort_keys=True)
+    head = '{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [\n'
+    parts = [head.encode("utf-8")]
+    for index, (_, subject) in enumerate(order):
+        text = json.dumps(node(subject), indent=2, ensure_ascii=False, sort_keys=True)
+        sep = ",\n" if index < len(order) - 1 else "\n"
+        parts.append(("    " + text.replace("\n", "\n    ") + sep).encode("utf-8"))
+    parts.append(b"  ]\n}\n")
+    return b"".join(parts)
+
+
+_RDF_TYPE = str(RDF.type)
+_RDF_FIRST = str(RDF.first)
+_RDF_REST = str(RDF.rest)
+_RDF_NIL = str(RDF.nil)
+_XSD_STRING = str(XSD.string)
+
+
+def _list_nodes(subjects: dict, referenced: dict) -> dict:
+    """Heads of well-formed RDF lists → their items. A list node is a blank node with exactly one
+    ``rdf:first`` and one ``rdf:rest`` and nothing else, referenced once; a head is a list node
+    that is not the ``rdf:rest`` of another. Anything else stays as plain nodes."""
+
+    def cell(node):
+        its = subjects.get(node)
+        if not isinstance(node, ox.BlankNode) or referenced.get(node) != 1 or not its:
+            return None
+        if len(its) != 2 or {t.predicate.value for t in its} != {_RDF_FIRST, _RDF_REST}:
+            return None
+        first = next(t.object for t in its if t.predicate.value == _RDF_FIRST)
+        rest = next(t.object for t in its if t.predicate.value == _RDF_REST)
+        return first, rest
+
+    rests = {t.object for its in subjects.values() for t in its if t.predicate.value == _RDF_REST}
+    heads: dict = {}
+    for node in subjects:
+        if node in rests or cell(node) is None:
+            continue
+        items, seen, current = [], set(), node
+        while not (isinstance(current, ox.NamedNode) and current.value == _RDF_NIL):
+            parts = cell(current)
+            if parts is None or current in seen:
+                items = None
+                break
+            seen.add(current)
+            items.append(parts[0])
+            current = parts[1]
+        if items is not None:
+            heads[node] = items
+    return heads
+
+
+def _chain(head, subjects: dict) -> list:
+    """The list nodes of the list that starts at ``head``."""
+    out, current = [], head
+    while isinstance(current, ox.BlankNode):
+        out.append(current)
+        current = next(t.object for t in subjects[current] if t.predicate.value == _RDF_REST)
+    return out
+
+
+def _prefixes(graph: Graph | None) -> dict[str, str]:
+    return jsonld_context(graph)
+
+
+def _rdflib_turtle(graph: Graph, base: str | None) -> bytes:
+    """rdflib's Turtle (it nests blank nodes as ``[ ... ]``) of the canonical graph, for the small
+    files (ontology, shapes, reports): readable, and fast enough at their size."""
+    graph = canonical(graph)
+    if base is None:
+        return graph.serialize(format="turtle", encoding="utf-8")
+    return graph.serialize(format="turtle", encoding="utf-8", base=base + "id/")
 
 
 def jsonld_context(graph: Graph | None = None) -> dict[str, str]:
@@ -250,54 +480,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _rdf_xml(graph: Graph) -> bytes:
-    """Flat RDF/XML (one rdf:Description per subject), subjects and properties in sorted order.
-
-    rdflib's RDF/XML writers order subjects by hash, and its "pretty" writer drops statements
-    about list nodes; this writer does neither.
-    """
-    prefixes: dict[str, str] = {"rdf": str(RDF)}
-    for prefix, ns in graph.namespace_manager.namespaces():
-        prefixes.setdefault(prefix, str(ns))
-    by_namespace = {ns: p for p, ns in prefixes.items()}
-
-    def qname(predicate: URIRef) -> str:
-        text = str(predicate)
-        cut = max(text.rfind("#"), text.rfind("/")) + 1
-        ns, local = text[:cut], text[cut:]
-        if ns not in by_namespace:
-            by_namespace[ns] = (
-                f"ns{len([p for p in by_namespace.values() if p.startswith('ns')]) + 1}"
-            )
-            prefixes[by_namespace[ns]] = ns
-        return f"{by_namespace[ns]}:{local}"
-
-    def node_attr(term) -> str:
-        if isinstance(term, BNode):
-            return f"rdf:nodeID={quoteattr(str(term))}"
-        return f"rdf:about={quoteattr(str(term))}"
-
-    body: list[str] = []
-    for subject in sorted(set(graph.subjects()), key=lambda t: (type(t).__name__, str(t))):
-        body.append(f"  <rdf:Description {node_attr(subject)}>")
-        for p, o in sorted(
-            graph.predicate_objects(subject), key=lambda po: _sort_key((po[0], po[1]))
-        ):
-            name = qname(p)
-            if isinstance(o, URIRef):
-                body.append(f"    <{name} rdf:resource={quoteattr(str(o))}/>")
-            elif isinstance(o, BNode):
-                body.append(f"    <{name} rdf:nodeID={quoteattr(str(o))}/>")
-            else:
-                attrs = ""
-                if o.language:
-                    attrs = f" xml:lang={quoteattr(o.language)}"
-                elif o.datatype is not None:
-                    attrs = f" rdf:datatype={quoteattr(str(o.datatype))}"
-                body.append(f"    <{name}{attrs}>{escape(str(o))}</{name}>")
-        body.append("  </rdf:Description>")
-    declarations = "".join(f"\n    xmlns:{p}={quoteattr(ns)}" for p, ns in sorted(prefixes.items()))
-    head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{declarations}>'
-    return (head + "\n" + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")

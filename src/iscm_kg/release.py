@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
@@ -41,6 +42,13 @@ from .web import site as web_site
 GRAPH_NAME = "iscm-kg"
 DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's DCAT yet
 DOWNLOAD_BASE = namespaces.BASE + "release/"
+
+
+class Written(NamedTuple):
+    """A file of the release: its size in bytes and its SHA-256 (for the DCAT description)."""
+
+    size: int
+    sha256: str
 
 
 @dataclass
@@ -122,10 +130,10 @@ def _signals_interrupt() -> Iterator[None]:
 
 
 def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> None:
-    written: dict[str, bytes] = {}
+    written: dict[str, Written] = {}  # name -> size and checksum (the bytes are not kept)
 
     def put(name: str, data: bytes) -> None:
-        written[name] = data
+        written[name] = Written(len(data), hashlib.sha256(data).hexdigest())
         export.write_atomic(folder / name, data)
 
     pylode = _start_ontology_html(pipeline)  # on the other core while we write the exports
@@ -142,26 +150,27 @@ def _write_files(
 ) -> None:
     asserted, inferred = pipeline.asserted, pipeline.inferred
     with pipeline.stage("export", "Writing the exports…"):
-        full = export.canonical(export.merge([asserted, inferred]))
-        canonical_asserted = export.canonical(asserted)
-        canonical_graphs = {ASSERTED: canonical_asserted, INFERRED: export.canonical(inferred)}
+        # Canonicalized and sorted once; every writer is fed the same sorted triples.
+        prepared = export.prepare(
+            {ASSERTED: asserted, INFERRED: inferred}, export.jsonld_context(asserted)
+        )
+        only_asserted = prepared.triples([str(ASSERTED)])
+        with_inferred = prepared.triples()
         for fmt, (_, ext, _) in export.FORMATS.items():
             if fmt == "trig":
                 put(
                     f"{GRAPH_NAME}.trig",
-                    export.serialize_dataset({ASSERTED: canonical_asserted}, is_canonical=True),
+                    export.write_trig(prepared.quads([str(ASSERTED)]), prepared.prefixes),
                 )
                 put(
                     f"{GRAPH_NAME}-inferred.trig",
-                    export.serialize_dataset(canonical_graphs, is_canonical=True),
+                    export.write_trig(prepared.quads(), prepared.prefixes),
                 )
                 continue
+            put(f"{GRAPH_NAME}.{ext}", export.write(only_asserted, fmt, prepared.prefixes))
             put(
-                f"{GRAPH_NAME}.{ext}",
-                export.serialize_graph(canonical_asserted, fmt, is_canonical=True),
-            )
-            put(
-                f"{GRAPH_NAME}-inferred.{ext}", export.serialize_graph(full, fmt, is_canonical=True)
+                f"{GRAPH_NAME}-inferred.{ext}",
+                export.write(with_inferred, fmt, prepared.prefixes),
             )
         ontology = Graph()
         for path in pipeline.layout.ontology_files():
@@ -234,7 +243,7 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(aside, a)
 
 
-def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
+def _void(pipeline: Pipeline, stats: Stats, written: dict[str, Written]) -> Graph:
     """The VoID and DCAT description: the dataset's own description plus counts and files."""
     graph = namespaces.new_graph()
     dataset = ID["dataset"]
@@ -274,10 +283,9 @@ def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
         graph.add(
             (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}"))
         )
-        graph.add(
-            (dist, DCAT.byteSize, Literal(len(written[name]), datatype=XSD.nonNegativeInteger))
-        )
-        _checksum(graph, dist, written[name])
+        size = Literal(written[name].size, datatype=XSD.nonNegativeInteger)
+        graph.add((dist, DCAT.byteSize, size))
+        _checksum(graph, dist, written[name].sha256)
         if name.startswith(GRAPH_NAME) and not name.endswith(".trig"):
             graph.add((dataset, VOID.dataDump, url))
     for q in sorted(pipeline.queries):
@@ -286,13 +294,13 @@ def _void(pipeline: Pipeline, stats: Stats, written: dict[str, bytes]) -> Graph:
     return graph
 
 
-def _checksum(graph: Graph, dist: URIRef, data: bytes) -> None:
+def _checksum(graph: Graph, dist: URIRef, sha256: str) -> None:
     """The distribution's SHA-256 (``spdx:checksum``, as DCAT 3 recommends), on a minted IRI."""
     checksum = URIRef(f"{dist}/checksum")
     graph.add((dist, namespaces.SPDX.checksum, checksum))
     graph.add((checksum, RDF.type, namespaces.SPDX.Checksum))
     graph.add((checksum, namespaces.SPDX.algorithm, namespaces.SPDX.checksumAlgorithm_sha256))
-    value = Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)
+    value = Literal(sha256, datatype=XSD.hexBinary)
     graph.add((checksum, namespaces.SPDX.checksumValue, value))
 
 
@@ -374,12 +382,11 @@ def _sort_class_sets(page: str) -> str:
     return _CELL.sub(fix, page)
 
 
-def _index(pipeline: Pipeline, release: Release, written: dict[str, bytes]) -> bytes:
+def _index(pipeline: Pipeline, release: Release, written: dict[str, Written]) -> bytes:
     stats = release.stats
     rows = "\n".join(
-        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td>'
-        f"<td>{len(data):,}</td></tr>"
-        for name, data in sorted(written.items())
+        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td><td>{info.size:,}</td></tr>'
+        for name, info in sorted(written.items())
     )
     queries = "\n".join(
         f'<li><a href="queries/{html.escape(n)}.csv">{html.escape(n)}</a>: '
