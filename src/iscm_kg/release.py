@@ -385,7 +385,8 @@ def _sort_class_sets(page: str) -> str:
 def _index(pipeline: Pipeline, release: Release, written: dict[str, Written]) -> bytes:
     stats = release.stats
     rows = "\n".join(
-        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td><td>{info.size:,}</td></tr>'
+        f'<tr><td><a href="{html.escape(name)}">{html.escape(name)}</a></td>'
+        f"<td>{info.size:,}</td></tr>"
         for name, info in sorted(written.items())
     )
     queries = "\n".join(
