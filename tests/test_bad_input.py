@@ -181,20 +181,19 @@ CASES: dict[str, tuple[list[str], int, str]] = {
     "unknown query format": (
         ["query", "entry-points", "--format", "docx"],
         2,
-        "iscm-kg: argument --format: invalid choice: 'docx' (choose from 'table', 'csv', "
-        "'json', 'md') (see 'iscm-kg query --help').",
+        "iscm-kg: Invalid value for '--format': 'docx' is not one of 'table', 'csv', 'json', "
+        "'md' (see 'iscm-kg query --help').",
     ),
     "unknown export format": (
         ["export", "--format", "docx"],
         2,
-        "iscm-kg: argument --format: invalid choice: 'docx' (choose from 'ttl', 'nt', 'jsonld', "
-        "'trig', 'xml') (see 'iscm-kg export --help').",
+        "iscm-kg: Invalid value for '--format': 'docx' is not one of 'ttl', 'nt', 'jsonld', "
+        "'trig', 'xml' (see 'iscm-kg export --help').",
     ),
     "unknown command": (
         ["frobnicate"],
         2,
-        "iscm-kg: argument COMMAND: invalid choice: 'frobnicate' (choose from 'build', "
-        "'validate', 'queries', 'query', 'export', 'stats') (see 'iscm-kg --help').",
+        "iscm-kg: No such command 'frobnicate' (see 'iscm-kg --help').",
     ),
     "bad base IRI": (
         ["export", "--format", "ttl", "--base", "ftp://x"],
