@@ -161,3 +161,23 @@ def test_two_commands_at_once_share_one_entry(data: Path, tmp_path: Path) -> Non
     assert outs[0][0] == outs[1][0] and MIDWA.encode() in outs[0][0]
     (entry,) = entries(folder)
     assert sorted(p.name for p in entry.iterdir() if not p.name.startswith(".")) == ["reasoned"]
+
+
+def test_prune_keeps_recent_and_in_use_entries(tmp_path: Path) -> None:
+    """Beyond ``KEEP`` entries, only those idle for ``IDLE`` seconds are deleted, oldest first;
+    an entry another process read a moment ago survives however many entries come after it."""
+    import os
+
+    from iscm_kg import cache
+
+    store = cache.Cache(tmp_path)
+    now = 1_000_000.0
+    for i in range(cache.KEEP + 3):
+        folder = tmp_path / f"entry{i:02d}"
+        folder.mkdir()
+        # entry00 is the oldest; entries 00 and 01 are idle, 02 was used a minute ago
+        used = now - cache.IDLE - 100 + i if i < 2 else now - 60 - i
+        os.utime(folder, (used, used))
+    store.prune(keep_entry=None, now=now)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [f"entry{i:02d}" for i in range(2, cache.KEEP + 3)]

@@ -37,7 +37,8 @@ from pathlib import Path
 from . import __version__
 
 FORMAT = 1  # bump when the layout of an entry changes
-KEEP = 8  # entries kept; the least recently used beyond that are deleted
+KEEP = 8  # entries kept; the least recently used beyond that are deleted …
+IDLE = 900  # … once unused for this many seconds (another process may still be reading them)
 ENV = "ISCM_KG_CACHE"
 MANIFEST = "MANIFEST.json"
 _ENGINES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph")
@@ -172,17 +173,22 @@ class Cache:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def prune(self, keep_entry: str | None = None) -> None:
-        """Delete all but the ``KEEP`` most recently used entries."""
+    def prune(self, keep_entry: str | None = None, now: float | None = None) -> None:
+        """Delete the entries beyond the ``KEEP`` most recently used that nobody has used for
+        ``IDLE`` seconds: a process that opened an entry reads its files lazily, so an entry in
+        use is never deleted under it (parallel test workers, a command beside a server)."""
+        now = time.time() if now is None else now
         try:
             entries = [
-                p for p in self.folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                (p, p.stat().st_mtime)
+                for p in self.folder.iterdir()
+                if p.is_dir() and not p.name.startswith(".")
             ]
-            entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         except OSError:
             return
-        for old in entries[KEEP:]:
-            if old.name != keep_entry:
+        entries.sort(key=lambda item: item[1], reverse=True)
+        for old, used in entries[KEEP:]:
+            if old.name != keep_entry and now - used >= IDLE:
                 _remove(old)
                 (self.folder / f".{old.name}.lock").unlink(missing_ok=True)
 
