@@ -219,3 +219,22 @@ def test_two_release_folders(tmp_path: Path) -> None:
         "  Bali Process record (record/reference/bali-process): changes the founding year from "
         "“2002” to “2003”"
     )
+
+
+def test_a_long_text_is_shown_where_it_changed(tmp_path: Path) -> None:
+    """A changed word past the cut of a long quotation is shown, not two identical prefixes."""
+    words = "we invite relevant subregional, regional and cross-regional processes, platforms "
+    old = words + "and organizations to review the implementation of the Global Compact"
+    new = old.replace("to review", "to assess")
+    for name, text in (("old.ttl", old), ("new.ttl", new)):
+        (tmp_path / name).write_text(
+            f'<http://example.org/r> <http://example.org/quotation> "{text}"@en .\n',
+            encoding="utf-8",
+        )
+    changed = diff.run(str(tmp_path / "old.ttl"), str(tmp_path / "new.ttl"), resources.layout())
+    line = next(line for line in diff.as_text(changed).splitlines() if "changes the" in line)
+    assert line.endswith(
+        "changes the quotation from “…and organizations to review the implementation of the "
+        "Global Compact” to “…and organizations to assess the implementation of the Global "
+        "Compact”"
+    )

@@ -281,6 +281,29 @@ class Words:
         whole = self._whole(node)
         return f"{whole} {label}" if whole else label
 
+    def pair(self, old: Node, new: Node) -> tuple[str, str]:
+        """Two values of one property; two long texts are shown around where they differ, so a
+        changed word past the cut is seen ("…to assess the implementation…")."""
+        if not (isinstance(old, Literal) and isinstance(new, Literal)):
+            return self.name(old), self.name(new)
+        a, b = str(old), str(new)
+        if len(a) <= _SHORT and len(b) <= _SHORT:
+            return self.name(old), self.name(new)
+        start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), 0)
+        start = max(0, a.rfind(" ", 0, max(0, start - 20)) + 1) if start > 20 else 0
+
+        def window(text: str) -> str:
+            cut = text[start : start + _SHORT]
+            return (
+                "\u201c"
+                + ("…" if start else "")
+                + cut
+                + ("…" if start + _SHORT < len(text) else "")
+                + "\u201d"
+            )
+
+        return window(a), window(b)
+
     def _whole(self, node: Node) -> str | None:
         """The identifier of the nearest whole a part belongs to (``dcterms:isPartOf``): a
         paragraph labelled "§47" is named "A/RES/73/195 §47"."""
@@ -446,7 +469,8 @@ def _changes(r: Resource, words: Words) -> list[str]:
         gone, new = by_property[p]
         name = words.property(p)
         if len(gone) == 1 and len(new) == 1:
-            phrases.append(f"changes the {name} from {words.name(gone[0])} to {words.name(new[0])}")
+            before, after = words.pair(gone[0], new[0])
+            phrases.append(f"changes the {name} from {before} to {after}")
             continue
         if new:
             phrases.append(f"adds {name} " + ", ".join(words.name(o) for o in new))
