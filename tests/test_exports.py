@@ -75,6 +75,15 @@ def test_trig_keeps_query_texts_unchanged(built, pipeline) -> None:
         assert found == expected, name
 
 
+@pytest.mark.parametrize("name", ["iscm-kg.ttl", "iscm-kg-inferred.ttl", "iscm-kg-inferred.trig"])
+def test_turtle_and_trig_write_no_escaped_names(built, name: str) -> None:
+    """Instance IRIs are written whole, never as ``id:document\\/A-RES-73-195``: Turtle 1.1
+    allows the escape, but Virtuoso 7 loads such a file with the IRIs wrong."""
+    text = (built.out / name).read_text(encoding="utf-8")
+    assert "\\/" not in text
+    assert "<https://w3id.org/iscm-kg/id/document/A-RES-73-195>" in text
+
+
 def test_trig_keeps_asserted_and_inferred_apart(built, pipeline) -> None:
     dataset = Dataset()
     dataset.parse(built.out / "iscm-kg-inferred.trig", format="trig")

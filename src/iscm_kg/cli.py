@@ -12,6 +12,7 @@ Errors are one or two plain sentences on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from .store import ASSERTED, INFERRED
 
 EXIT_CODES = "Exit codes: 0 success, 1 the data or a query failed a check, 2 bad usage or input."
 PROG = "iscm-kg"
+COMPLETE_VAR = "_ISCM_KG_COMPLETE"
 
 
 @dataclass
@@ -580,12 +582,14 @@ def _usage_message(exc: click.UsageError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (errors are printed, never raised)."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = cli.main(
-            args=list(argv) if argv is not None else None,
-            prog_name=PROG,
-            standalone_mode=False,
-        )
+        if os.environ.get(COMPLETE_VAR):  # shell completion: click answers and exits
+            cli.main(args=args, prog_name=PROG, complete_var=COMPLETE_VAR)
+        # make_context + invoke rather than cli.main: click's main prints a blank line before
+        # our own "interrupted." on Ctrl-C
+        with cli.make_context(PROG, args) as ctx:
+            result = cli.invoke(ctx)
         return result if isinstance(result, int) else 0
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)

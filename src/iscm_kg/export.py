@@ -224,11 +224,11 @@ def write(
 ) -> bytes:
     """Sorted canonical triples in one format (``nt``, ``ttl``, ``xml``, ``jsonld``; TriG is
     ``write_trig``). Turtle declares ``@base <base + "id/">`` like before; IRIs under it are written
-    with the ``id:`` prefix (or in full), so the body does not depend on the base."""
+    in full, so the body does not depend on the base."""
     if fmt == "nt":
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if fmt == "ttl":
-        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_in_names(prefixes))
         head = f"@base <{base}id/> .\n" if base is not None else ""
         return _with_prefixes(body, prefixes, head)
     if fmt == "xml":
@@ -245,8 +245,16 @@ def write(
 
 def write_trig(quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> bytes:
     """Quads (already in graph, then triple order) in TriG, one block per named graph."""
-    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_in_names(prefixes))
     return _with_prefixes(body, prefixes, "")
+
+
+def _in_names(prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes the Turtle and TriG writers may use in prefixed names: not ``id:``, whose
+    local parts hold ``/`` (``document/A-RES-73-195``), which pyoxigraph writes escaped
+    (``id:document\\/A-RES-73-195``): valid Turtle 1.1, but Virtuoso 7 and people read it wrong.
+    Those IRIs are written in full; the ``@prefix id:`` line stays for whoever edits the file."""
+    return {p: ns for p, ns in prefixes.items() if p != "id"}
 
 
 def _with_prefixes(body: bytes, prefixes: dict[str, str], head: str) -> bytes:
