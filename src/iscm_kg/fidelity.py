@@ -11,6 +11,7 @@ literal that is not found, the closest passage of the source, so a contributor s
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -131,12 +132,19 @@ def check(
             if not readable:
                 continue
             checked += 1
-            if any(verbatim.load_source(f).find(str(value)) for f in readable):
+            if any(_found(f, str(value)) for f in readable):
                 continue
             closest = closest_passage(verbatim.load_source(readable[0]), str(value))
             what = str(graph.value(prop, RDFS.label) or _local(prop))
             found.append(Unfaithful(node, prop, value, tuple(named), closest, what))
     return Fidelity(checked, sorted(found), sorted(missing))
+
+
+@functools.lru_cache(maxsize=65536)
+def _found(source: Path, text: str) -> bool:
+    """Whether ``text`` is in the source file, once per pair: the same quotation is often stated
+    by several resources (and by every world of the synthetic graphs)."""
+    return verbatim.load_source(source).find(text)
 
 
 def closest_passage(source: verbatim.SourceText, literal: str, context: int = 2) -> str:
