@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import os
 import random
 import re
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from iscm_kg import query, resources  # noqa: E402
+from iscm_kg.web.serve import is_loopback  # noqa: E402
 
 BASE = "https://w3id.org/iscm-kg/"
 HTML = {"Accept": "text/html"}
@@ -63,13 +63,7 @@ class Tally:
 
 
 def loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(urlsplit(url).hostname or "")
 
 
 def free_port() -> int:

@@ -180,7 +180,7 @@ def changes_from_git(layout: Layout) -> list[Change]:
         raise InputError(
             f"No FILE given and {layout.data} is not in a git checkout: name the changed files."
         )
-    folders = [f.resolve() for f in _folders(layout) if _inside(f.resolve(), root)]
+    folders = [f.resolve() for f in _folders(layout) if f.resolve().is_relative_to(root)]
     out = _git(
         root,
         "status",
@@ -220,7 +220,7 @@ def changes_for(layout: Layout, names: Sequence[str | Path]) -> list[Change]:
     folders = [f.resolve() for f in _folders(layout)]
     for name in names:
         path = Path(name).resolve()
-        if not any(_inside(path, f) for f in folders):
+        if not any(path.is_relative_to(f) for f in folders):
             raise InputError(
                 f"{name}: not in the data folder {layout.data} (nor in the shapes, ontology or "
                 "queries); use --data to check another copy of the data."
@@ -233,14 +233,6 @@ def changes_for(layout: Layout, names: Sequence[str | Path]) -> list[Change]:
             raise InputError(f"{name}: no such file (and git has no committed version of it).")
         changes.append(Change(path, path.is_file(), old, whole=True))
     return changes
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------------------------- checking
@@ -298,7 +290,7 @@ def check_graph(
     """Check ``changes`` to the files of the ``data`` folder, whose graph (with the ontology and
     what reasoning adds) is ``graph``; ``loaded`` tells which file states what."""
     data = data.resolve()
-    everything = any(not _inside(c.path.resolve(), data) for c in changes)
+    everything = any(not c.path.resolve().is_relative_to(data) for c in changes)
     focus: list[URIRef] | None = None
     if not everything:
         delta: set = set()

@@ -114,9 +114,9 @@ def _revision(spec: str, layout: Layout) -> Graph:
         folders = {}
         for name in ("data", "ontology", "queries"):
             here = getattr(layout, name).resolve()
-            if not _inside(here, root):  # an installed package's: the checkout's own, if any
+            if not here.is_relative_to(root):  # an installed package's: the checkout's own, if any
                 here = data.parent / name if name != "data" else here
-            if not _inside(here, root):
+            if not here.is_relative_to(root):
                 folders[name] = getattr(layout, name)  # the same on both sides
                 continue
             rel = here.relative_to(root).as_posix()
@@ -130,14 +130,6 @@ def _revision(spec: str, layout: Layout) -> Graph:
         return _load(
             Layout(folders["ontology"], layout.shapes, folders["data"], folders["queries"])
         )
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
 
 
 # ------------------------------------------------------------------------------ the changes
