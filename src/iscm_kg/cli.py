@@ -23,6 +23,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, cache, export, namespaces, query, reason, release, resources, stats
+from . import validate as validate_stage
 from .errors import IscmKgError, QueryError
 from .pipeline import Pipeline
 from .store import ASSERTED, INFERRED
@@ -41,6 +42,7 @@ class Settings:
     cache: Path | None = None
     no_cache: bool = False
     reasoner: str = reason.DEFAULT_REASONER
+    validator: str = validate_stage.DEFAULT_VALIDATOR
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -112,6 +114,16 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="fast: owlrl's rules, visiting only the triples that can fire one; "
             "owlrl: owlrl's own loop (the reference; same result, slower).",
         ),
+        click.option(
+            "--validator",
+            type=click.Choice(list(validate_stage.VALIDATORS)),
+            default=validate_stage.DEFAULT_VALIDATOR,
+            show_default=True,
+            expose_value=False,
+            callback=_remember("validator"),
+            help="fast: a set-at-a-time conformance check first, pyshacl only for data that "
+            "violates a shape; pyshacl: pyshacl always (the reference; same report, slower).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -135,6 +147,7 @@ def _pipeline(ctx: click.Context) -> Pipeline:
         progress=_progress(not quiet),
         cache=folder,
         reasoner=settings.reasoner,
+        validator=settings.validator,
     )
 
 

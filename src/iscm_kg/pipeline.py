@@ -52,14 +52,19 @@ class Pipeline:
         progress: Progress = _quiet,
         cache: Path | str | None = DEFAULT_CACHE,
         reasoner: str = reason_stage.DEFAULT_REASONER,
+        validator: str = validate_stage.DEFAULT_VALIDATOR,
     ) -> None:
         if reasoner not in reason_stage.REASONERS:
             raise CheckFailed(
                 f"Unknown reasoner '{reasoner}': use one of {', '.join(reason_stage.REASONERS)}."
             )
+        if validator not in validate_stage.VALIDATORS:
+            names = ", ".join(validate_stage.VALIDATORS)
+            raise CheckFailed(f"Unknown validator '{validator}': use one of {names}.")
         self.layout = layout
         self.progress = progress
         self.reasoner = reasoner
+        self.validator = validator  # validate.VALIDATORS: "pyshacl" never reads a cached report
         if cache == DEFAULT_CACHE:
             cache = cache_stage.default_folder()
         self.cache = cache_stage.Cache(Path(cache)) if cache is not None else None
@@ -238,10 +243,11 @@ class Pipeline:
         self.reason()
         if self.cache is None:
             return self._validate()
-        part = self.cache.read(self.key(), "validated")
+        reuse = self.validator != "pyshacl"  # the reference path runs, it is not read back
+        part = self.cache.read(self.key(), "validated") if reuse else None
         if part is None:
             with self.cache.lock(self.key()):  # another process may be computing it
-                part = self.cache.read(self.key(), "validated")
+                part = self.cache.read(self.key(), "validated") if reuse else None
                 if part is None:
                     return self._validate()
         summary = json.loads((part / "report.json").read_text())
@@ -254,8 +260,10 @@ class Pipeline:
     def _validate(self) -> validate_stage.Report:
         shapes = self.shapes()
         union = self.store.union()
+        # the fast check runs its SPARQL constraints on the store the queries use (built once)
+        store = self.query_store()._store if self.validator == "fast" else None
         with self.stage("validate", "Validating against the SHACL shapes…"):
-            computed = validate_stage.validate(union, shapes)
+            computed = validate_stage.validate(union, shapes, None, self.validator, store)
             # and every verbatim literal is in its source (one verdict with the shapes)
             computed = fidelity.extend(computed, union, None)
         if self.cache is not None:

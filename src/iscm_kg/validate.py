@@ -10,6 +10,12 @@ SPARQL constraints, about 70 % of the validation. The data graph is therefore a
 copy), and pyshacl runs ``inplace`` so that it does not copy it into a plain graph. Our shapes
 have no SHACL rules, so nothing is written to the data (the proposal for pySHACL itself:
 ``docs/upstream/pyshacl-prepared-queries.md``).
+
+Before pyshacl, the ``fast`` validator (the default) asks ``conformance.violations`` whether the
+data has any violation at all: set-at-a-time, and SHACL-SPARQL on Oxigraph. If it finds none,
+the report is the one pyshacl gives for conforming data (``sh:conforms true``, no result);
+if it finds one, or declines the shapes, pyshacl runs as before, so every report with results
+is pyshacl's own. ``pyshacl`` skips the fast check.
 """
 
 from __future__ import annotations
@@ -20,13 +26,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import namespaces
 from .errors import InputError
 from .load import Loaded
+
+VALIDATORS = ("fast", "pyshacl")
+DEFAULT_VALIDATOR = "fast"
 
 
 @dataclass(frozen=True, order=True)
@@ -132,11 +141,30 @@ class PreparedQueryGraph(Graph):
         )
 
 
-def validate(data: Graph, shapes: Graph, loaded: Loaded | None = None) -> Report:
-    """Validate ``data`` against ``shapes``; map each focus node to the file that states it."""
+def validate(
+    data: Graph,
+    shapes: Graph,
+    loaded: Loaded | None = None,
+    validator: str = DEFAULT_VALIDATOR,
+    store: Any = None,
+) -> Report:
+    """Validate ``data`` against ``shapes``; map each focus node to the file that states it.
+
+    ``validator``: ``fast`` (the conformance check first, pyshacl only if it finds a violation
+    or declines) or ``pyshacl``; ``store``: a pyoxigraph Store holding the triples of ``data``
+    (as its default graph or the union of its named graphs) for the fast check, else it builds
+    one."""
+    namespaces.no_graph_loading()
+    origin_of = loaded.origin_of if loaded is not None else None
+    if validator not in VALIDATORS:
+        raise InputError(f"Unknown validator '{validator}': use one of {', '.join(VALIDATORS)}.")
+    if validator == "fast":
+        from . import conformance
+
+        if conformance.violations(data, shapes, store) == []:
+            return report(True, conforming(), len(set(data.subjects())), origin_of)
     import pyshacl  # imported here: commands that do not validate need not load it
 
-    namespaces.no_graph_loading()
     shapes_copy = Graph()  # pyshacl adds RDFS axioms to the shapes graph it is given
     shapes_copy += shapes
     conforms, results, text = pyshacl.validate(
@@ -150,8 +178,16 @@ def validate(data: Graph, shapes: Graph, loaded: Loaded | None = None) -> Report
     )
     if not isinstance(results, Graph):  # pyshacl reports a broken shapes graph this way
         raise InputError(f"The SHACL shapes cannot be used: {text.strip()}")
-    origin_of = loaded.origin_of if loaded is not None else None
     return report(bool(conforms), results, len(set(data.subjects())), origin_of)
+
+
+def conforming() -> Graph:
+    """The results graph pyshacl gives for data that conforms: a report, ``sh:conforms true``."""
+    graph = Graph()
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(True)))
+    return graph
 
 
 def report(
