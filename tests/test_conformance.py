@@ -376,12 +376,7 @@ def test_validate_output_is_the_same_with_either_validator(
 ) -> None:
     options = ["--cache", str(tmp_path / "cache")]
     if data == "invalid":
-        folder = tmp_path / "data"
-        folder.mkdir()
-        shutil.copy(
-            ROOT / "tests" / "shapes" / "Objective" / "invalid.ttl", folder / "objectives.ttl"
-        )
-        options += ["--data", str(folder)]
+        options += ["--data", str(ROOT / "tests" / "cli" / "invalid-data")]
     for fmt in ("text", "json", "turtle"):
         code, out = _validate(capsys, "--format", fmt, *options)
         reference_code, reference_out = _validate(
