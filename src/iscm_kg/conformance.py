@@ -267,6 +267,7 @@ class Checker:
         self._instances: dict[Node, set[Node]] = {}
         self._census: Census | None = None
         self._compiled_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
+        self._plans: dict[str, _Plan | None] = {}
         self.engines: dict[Node, str] = {}  # SPARQL constraint -> "oxigraph" or "rdflib"
 
     def violations(self) -> list[Result]:
@@ -443,7 +444,9 @@ class Checker:
         self, shape: _Shape, constraint: _Sparql, focus: set[Node]
     ) -> list[Result]:
         namespaces = {p: str(ns) for p, ns in self.data.namespaces()}
-        plan = _plan(constraint.text, namespaces)
+        if constraint.text not in self._plans:  # a shape reached twice (sh:node) plans once
+            self._plans[constraint.text] = _plan(constraint.text, namespaces)
+        plan = self._plans[constraint.text]
         on_oxigraph = plan is not None and all(isinstance(f, URIRef) for f in focus)
         if on_oxigraph:
             on_oxigraph = self.census().safe_for(plan)
