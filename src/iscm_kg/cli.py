@@ -22,9 +22,12 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from . import __version__, cache, export, namespaces, query, reason, release, resources, stats
+from . import __version__, cache, export, namespaces, reason, release, resources, stats
 from .errors import IscmKgError, QueryError
 from .pipeline import Pipeline
+from .queries import runner
+from .queries.formats import FORMATTERS
+from .queries.stored import check_text, find_query, load_queries
 from .store import ASSERTED, INFERRED
 
 EXIT_CODES = "Exit codes: 0 success, 1 the data or a query failed a check, 2 bad usage or input."
@@ -238,7 +241,7 @@ def validate(ctx: click.Context, fmt: str) -> None:
 def _stored_names(ctx: click.Context, _: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion for query names."""
     try:
-        names = query.load_queries(resources.layout(_settings(ctx).data).queries)
+        names = load_queries(resources.layout(_settings(ctx).data).queries)
     except IscmKgError:
         return []
     return [n for n in names if n.startswith(incomplete)]
@@ -260,7 +263,7 @@ def _stored_names(ctx: click.Context, _: click.Parameter, incomplete: str) -> li
 @global_options
 @click.pass_context
 def queries(ctx: click.Context, fmt: str) -> None:
-    stored = query.load_queries(resources.layout(_settings(ctx).data).queries)
+    stored = load_queries(resources.layout(_settings(ctx).data).queries)
     if fmt == "json":
         payload = [
             {
@@ -318,7 +321,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(query.FORMATTERS)),
+    type=click.Choice(list(FORMATTERS)),
     default="table",
     show_default=True,
     help="table for people; csv and json are the W3C SPARQL results formats; md is Markdown.",
@@ -338,17 +341,17 @@ def query_command(
     if out:
         export.check_target(Path(out))  # before any work
     layout = resources.layout(_settings(ctx).data)
-    stored = query.find_query(name, layout.queries)
-    query.check_text(stored)
+    stored = find_query(name, layout.queries)
+    check_text(stored)
     given = _params(params)
     if endpoint:
         from .endpoint import Endpoint
 
-        executor: query.Executor = Endpoint(endpoint)
+        executor: runner.Executor = Endpoint(endpoint)
     else:
         executor = _pipeline(ctx).query_store()
-    table = query.run(stored, executor, given)
-    text = query.FORMATTERS[fmt](table)
+    table = runner.run(stored, executor, given)
+    text = FORMATTERS[fmt](table)
     if out:
         export.write_atomic(Path(out), text.encode("utf-8"))
     else:

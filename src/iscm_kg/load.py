@@ -1,4 +1,8 @@
-"""Stage 1, load: parse every Turtle file into one graph, remembering which file said what."""
+"""Stage 1, load: parse every input file into one graph, remembering which file said what.
+
+An input is a Turtle file (``.ttl``) or a stored query (``.rq``), whose header and text are the
+triples of one ``sh:SPARQLExecutable`` (``queries.catalog``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from rdflib.term import Node
 
 from . import namespaces
 from .errors import InputError
+from .queries.catalog import query_graph
+from .queries.stored import parse_query_file
 
 _REASON = re.compile(r"Bad syntax \((?P<why>.*?)\) at \^", re.DOTALL)
 
@@ -60,12 +66,19 @@ def parse_turtle(path: Path) -> Graph:
     return graph
 
 
+def parse_file(path: Path) -> Graph:
+    """The triples of one input file: a stored query (``.rq``) or Turtle."""
+    if path.suffix == ".rq":
+        return query_graph(parse_query_file(path))
+    return parse_turtle(path)
+
+
 def load(paths: Iterable[Path]) -> Loaded:
     """Parse and merge ``paths``, recording the origin of every subject."""
     paths = list(paths)
     loaded = Loaded(namespaces.new_graph(), paths)
     for path in paths:
-        graph = parse_turtle(path)
+        graph = parse_file(path)
         for subject in set(graph.subjects()):
             loaded.origins[subject].add(path)
         loaded.graph += graph
