@@ -163,8 +163,8 @@ CASES: dict[str, tuple[list[str], int, str]] = {
     "SPARQL injected in a document": (
         ["query", "iscm-references", "--param", "document=X> } ?s ?p ?o . { <x"],
         2,
-        "iscm-kg: iscm-references: parameter 'document': 'X> } ?s ?p ?o . { <x' is not a "
-        "document name (letters, digits, - . _).",
+        "iscm-kg: iscm-references: parameter 'document': no document 'X> } ?s ?p ?o . { <x' "
+        "(e.g. A-RES-73-195, gcm-zero-draft-rev1).",
     ),
     "SPARQL injected in an actor": (
         ["query", "actor-references", "--param", 'actor=GFMD" } ?s ?p ?o . FILTER("'],

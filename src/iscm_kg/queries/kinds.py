@@ -140,9 +140,7 @@ def _by_iri(kind: Kind, raw: str, executor: Executor, where: str) -> URIRef:
     if not _is_valid_uri(raw):
         raise QueryError(f"{where}: '{raw}' is not a valid IRI.")
     iri = URIRef(raw)
-    if not executor.select(
-        _values_query(kind, f"VALUES ?value {{ {iri.n3()} }}", keyed=False)
-    ).rows:
+    if not executor.select(_values_query(kind, iri=iri)).rows:
         raise QueryError(f"{where}: no {kind.label} in the graph has the IRI {raw}.")
     return iri
 
