@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import build_process, files
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, VOID, XSD
@@ -139,16 +139,11 @@ def test_index_links_every_artefact(built) -> None:
 
 def test_two_builds_are_byte_identical(built, tmp_path: Path) -> None:
     """A second build, in another process with another hash seed, gives the same bytes."""
-    env = dict(os.environ, PYTHONHASHSEED="12345")
     out = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "iscm_kg.cli", "build", "--quiet", "--out", str(out)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    first = {p.relative_to(built.out): p.read_bytes() for p in built.out.rglob("*") if p.is_file()}
-    second = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    proc = build_process(out, env=dict(os.environ, PYTHONHASHSEED="12345"))
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    first, second = files(built.out), files(out)
     assert sorted(first) == sorted(second)
     different = [str(name) for name in first if first[name] != second[name]]
     assert different == []

@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import files as _files
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
@@ -23,12 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
 synthetic = sys.modules["synthetic"] = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(synthetic)  # type: ignore[union-attr]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def _rows(table: query.Table) -> Counter[tuple[str, ...]]:
