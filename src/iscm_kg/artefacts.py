@@ -42,7 +42,7 @@ from rdflib import Graph
 from . import description, export, index_page, ontology_docs, query
 from .pipeline import Pipeline
 from .stats import Stats, compute
-from .store import ASSERTED, INFERRED
+from .store import ASSERTED, INFERRED, OxigraphStore
 from .validate import Report
 from .web import site as web_site
 
@@ -99,7 +99,7 @@ class Inputs:
         return self.prepared.triples()
 
     @cached_property
-    def store(self) -> query.Executor:
+    def store(self) -> OxigraphStore:
         return self.pipeline.query_store()
 
     @cached_property

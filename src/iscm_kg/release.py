@@ -128,7 +128,8 @@ def _write_all(pipeline: Pipeline, report: Report, folder: Path, release: Releas
                         len(data), hashlib.sha256(data).hexdigest()
                     )
                     export.write_atomic(folder / artefact.name, data)
-                    release.queries_run += bool(artefact.item)
+                    if artefact.item:  # a stored query's result
+                        release.queries_run += 1
     finally:
         ontology_docs.stop(pylode)
     release.stats = inputs.stats
