@@ -330,3 +330,30 @@ def _synthetic_module():
     module = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.mark.parametrize("name", ["iscm-kg.jsonld", "iscm-kg-inferred.jsonld"])
+def test_jsonld_files_are_json_dumps_bytes(built, name: str) -> None:
+    """The JSON-LD writer's own indenting gives exactly the bytes of the standard library's."""
+    data = (built.out / name).read_bytes()
+    document = json.loads(data)
+    expected = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    assert data == expected.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        "",
+        'a"é\n\t\\',
+        {"b": ["x", {"@id": "y"}], "a": {"@list": []}, "@c": "ü"},
+        [{"z": "1", "a": [[], {}]}],
+        {"k": ["\u2028", "\x00"]},
+    ],
+)
+def test_indented_json_is_json_dumps(value: object) -> None:
+    expected = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+    assert export.indented_json(value) == expected
+    assert export.indented_json(value, "    ") == expected.replace("\n", "\n    ")

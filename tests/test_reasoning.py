@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_fast_equals_owlrl_on_the_synthetic_graph(tmp_path: Path) -> None:
     if not SYNTHETIC.is_file():
         pytest.skip("benchmarks/synthetic.py (the synthetic data generator) is not in this tree")
     spec = importlib.util.spec_from_file_location("synthetic", SYNTHETIC)
-    synthetic = importlib.util.module_from_spec(spec)
+    synthetic = sys.modules["synthetic"] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(synthetic)
     scale = int(os.environ.get("ISCM_KG_SYNTHETIC_SCALE", "1"))
     data = synthetic.generate(scale, tmp_path / "synthetic")
