@@ -46,6 +46,14 @@ def cache_folder() -> Path:
     return Path(os.environ[cache.ENV])
 
 
+@pytest.fixture(scope="session")
+def scale2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic data at scale 2 (seed 1), written once per test session (per worker)."""
+    from helpers import synthetic
+
+    return synthetic().generate(2, tmp_path_factory.mktemp("synthetic") / "scale-2", seed=1)
+
+
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     """The shipped ontology (``ontology/iscm.ttl``), parsed once per test module."""

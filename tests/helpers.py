@@ -21,6 +21,7 @@ from iscm_kg.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 REFERENCE = ROOT / "reference"
+SYNTHETIC = ROOT / "benchmarks" / "synthetic.py"
 
 Rows = list[dict[str, str]]
 
@@ -110,3 +111,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# ---- the synthetic data of the benchmarks ----------------------------------------------------
+
+
+def synthetic():
+    """``benchmarks/synthetic.py`` as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    module = sys.modules.get("synthetic")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("synthetic", SYNTHETIC)
+        module = sys.modules["synthetic"] = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module

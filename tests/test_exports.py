@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -303,13 +302,11 @@ def test_blank_nodes_get_rdfc_labels_and_a_relabelled_graph_the_same_bytes() -> 
     assert "_:c14n0 " in export.serialize_graph(graph, "nt").decode()
 
 
-def test_synthetic_graph_round_trips_in_every_format(tmp_path: Path) -> None:
+def test_synthetic_graph_round_trips_in_every_format(scale2: Path) -> None:
     """The writers on the scale-2 synthetic data (twice the real graph): every format parses back
     to the graph it was written from."""
-    synthetic = _synthetic_module()
-    folder = synthetic.generate(2, tmp_path / "scale-2", seed=1)
     graph = Graph()
-    for path in sorted(Path(folder).rglob("*.ttl")):
+    for path in sorted(Path(scale2).rglob("*.ttl")):
         graph.parse(path, format="turtle")
     prepared = export.prepare({ASSERTED: graph})
     triples = prepared.triples()
@@ -320,16 +317,6 @@ def test_synthetic_graph_round_trips_in_every_format(tmp_path: Path) -> None:
     dataset = Dataset()
     dataset.parse(data=export.write_trig(prepared.quads(), prepared.prefixes), format="trig")
     assert isomorphic(dataset.graph(ASSERTED), graph)
-
-
-def _synthetic_module():
-    import importlib.util
-
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("synthetic", root / "benchmarks" / "synthetic.py")
-    module = sys.modules.setdefault("synthetic", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("name", ["iscm-kg.jsonld", "iscm-kg-inferred.jsonld"])

@@ -3,8 +3,6 @@ differ: the graph and the origins must be those rdflib alone gives, on every inp
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,9 +14,6 @@ from iscm_kg import load, resources
 from iscm_kg.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-synthetic = sys.modules["synthetic"] = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
-_spec.loader.exec_module(synthetic)  # type: ignore[union-attr]
 
 
 def _reference(paths: list[Path]) -> tuple[Graph, dict]:
@@ -62,8 +57,8 @@ def test_the_shipped_ontology_data_and_shapes_load_as_rdflib_reads_them() -> Non
     assert _same(layout.shape_files()) > 500
 
 
-def test_the_synthetic_graph_loads_as_rdflib_reads_it(tmp_path: Path) -> None:
-    layout = resources.layout(synthetic.generate(2, tmp_path / "scale-2", seed=1))
+def test_the_synthetic_graph_loads_as_rdflib_reads_it(scale2: Path) -> None:
+    layout = resources.layout(scale2)
     assert _same(layout.ontology_files() + layout.data_files()) > 28000
 
 
