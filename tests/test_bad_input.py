@@ -9,12 +9,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from helpers import build_process as _build
 
 from iscm_kg.cli import main
 from iscm_kg.pipeline import Pipeline
@@ -313,17 +313,6 @@ def test_there_are_at_least_30_cases() -> None:
 
 
 # ------------------------------------------------------------------------ the release under stress
-
-
-def _build(out: Path, *extra: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
-    return subprocess.Popen(
-        [sys.executable, "-m", "iscm_kg.cli", "build", "--quiet", "--out", str(out), *extra],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def _wait_for_staging(parent: Path, out: Path, proc: subprocess.Popen) -> None:
