@@ -48,7 +48,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, SKOS
 
-from iscm_kg import query, resources
+from iscm_kg import load, resources
 from iscm_kg.namespaces import ID, ISCM
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -175,7 +175,7 @@ def read_real(data: Path) -> Real:
     ontology = Graph()
     for path in layout.ontology_files():
         ontology.parse(path, format="turtle")
-    real.fixed = len(ontology) + len(query.catalog(query.load_queries(layout.queries).values()))
+    real.fixed = len(ontology) + len(load.load(layout.query_files()).graph)
     return real
 
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
-from iscm_kg import cache, query, release, resources
+from iscm_kg import cache, load, query, release, resources
 from iscm_kg.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,26 @@ def pytest_configure(config: pytest.Config) -> None:
 def cache_folder() -> Path:
     """The cache folder of this test run."""
     return Path(os.environ[cache.ENV])
+
+
+@pytest.fixture(scope="session")
+def scale2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic data at scale 2 (seed 1), written once per test session (per worker)."""
+    from helpers import synthetic
+
+    return synthetic().generate(2, tmp_path_factory.mktemp("synthetic") / "scale-2", seed=1)
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    """The shipped ontology (``ontology/iscm.ttl``), parsed once per test module."""
+    return load.load(resources.layout().ontology_files()).graph
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    """The shipped SHACL shapes (``shapes/*.ttl``) as one graph, parsed once per test module."""
+    return load.load(resources.layout().shape_files()).graph
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from helpers import build_process as _build
 
 from iscm_kg.cli import main
 from iscm_kg.pipeline import Pipeline
@@ -163,8 +163,8 @@ CASES: dict[str, tuple[list[str], int, str]] = {
     "SPARQL injected in a document": (
         ["query", "iscm-references", "--param", "document=X> } ?s ?p ?o . { <x"],
         2,
-        "iscm-kg: iscm-references: parameter 'document': 'X> } ?s ?p ?o . { <x' is not a "
-        "document name (letters, digits, - . _).",
+        "iscm-kg: iscm-references: parameter 'document': no document 'X> } ?s ?p ?o . { <x' "
+        "(e.g. A-RES-73-195, gcm-zero-draft-rev1).",
     ),
     "SPARQL injected in an actor": (
         ["query", "actor-references", "--param", 'actor=GFMD" } ?s ?p ?o . FILTER("'],
@@ -313,17 +313,6 @@ def test_there_are_at_least_30_cases() -> None:
 
 
 # ------------------------------------------------------------------------ the release under stress
-
-
-def _build(out: Path, *extra: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
-    return subprocess.Popen(
-        [sys.executable, "-m", "iscm_kg.cli", "build", "--quiet", "--out", str(out), *extra],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def _wait_for_staging(parent: Path, out: Path, proc: subprocess.Popen) -> None:

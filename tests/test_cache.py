@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import console_script, copy_data
 
 from iscm_kg import cache, resources
 from iscm_kg.cli import main
@@ -33,9 +32,7 @@ def names(capsys: pytest.CaptureFixture[str], data: Path, folder: Path) -> set[s
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A copy of the shipped data that a test may change."""
-    copy = tmp_path / "data"
-    shutil.copytree(ROOT / "data", copy)
-    return copy
+    return copy_data(tmp_path / "data")
 
 
 def entries(folder: Path) -> list[Path]:
@@ -153,7 +150,7 @@ def test_the_key_covers_every_input_the_reasoner_and_the_program(tmp_path: Path)
 
 def test_two_commands_at_once_share_one_entry(data: Path, tmp_path: Path) -> None:
     folder = tmp_path / "cache"
-    exe = shutil.which("iscm-kg") or str(Path(sys.executable).with_name("iscm-kg"))
+    exe = console_script()
     argv = [exe, "query", "iscms", "--format", "csv", "--data", str(data), "--cache", str(folder)]
     procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"]
     outs = [p.communicate(timeout=600) for p in procs]

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import copy_data
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
@@ -60,11 +61,6 @@ def full(graph: Graph, shapes: Graph, loaded) -> set[Result]:
 
 
 # ------------------------------------------------------------------------ the shape fixtures
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load.load(resources.layout().shape_files()).graph
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -170,8 +166,7 @@ EDITS = {
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory):
     """A copy of the data with every edit applied, reasoned and validated once."""
-    data = tmp_path_factory.mktemp("edited") / "data"
-    shutil.copytree(resources.layout().data, data)
+    data = copy_data(tmp_path_factory.mktemp("edited") / "data")
     originals = {}
     for name, (rel, edit) in EDITS.items():
         path = data / rel

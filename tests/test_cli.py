@@ -7,21 +7,16 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import console_script
+from helpers import run_cli as run
 
 from iscm_kg.cli import main
 
 HERE = Path(__file__).resolve().parent
 SHAPE_FIXTURES = sorted(p for p in (HERE / "shapes").iterdir() if (p / "invalid.ttl").exists())
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_help_has_an_example_on_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +236,7 @@ def test_query_formats(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     """The installed iscm-kg command exists and fails cleanly on a missing query file."""
-    exe = shutil.which("iscm-kg") or str(Path(sys.executable).with_name("iscm-kg"))
+    exe = console_script()
     proc = subprocess.run(
         [exe, "query", str(tmp_path / "missing.rq")], capture_output=True, text=True, check=False
     )

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import copy_data
 from rdflib import Graph, Literal
 
 from iscm_kg import diff, resources
@@ -59,8 +60,7 @@ def _edit(data: Path) -> None:
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("diff") / "data"
-    shutil.copytree(DATA, data)
+    data = copy_data(tmp_path_factory.mktemp("diff") / "data")
     _edit(data)
     return data
 
@@ -167,7 +167,7 @@ def test_a_reordered_file_shows_no_change(tmp_path: Path) -> None:
 def test_two_git_revisions(tmp_path: Path, edited: Path) -> None:
     """git revisions compare like folders: the edits of the second commit, nothing else."""
     repo = tmp_path / "repo"
-    shutil.copytree(DATA, repo / "data")
+    copy_data(repo / "data")
 
     def git(*args: str) -> None:
         subprocess.run(

@@ -31,11 +31,6 @@ OWL2_DATATYPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return load.parse_turtle(ONTOLOGY)
-
-
 def _own_terms(graph: Graph, kind) -> list[URIRef]:
     return sorted(t for t in graph.subjects(RDF.type, kind) if str(t).startswith(str(ISCM)))
 

@@ -19,21 +19,18 @@ Other query files: ``test_queries_entry_points.py``, ``test_queries_iscms.py`` a
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 import pytest
-from helpers import project
+from helpers import objective_titles, project
 
 from iscm_kg import query, resources
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
 
-ROOT = Path(__file__).resolve().parents[1]
 ADOPTED = "A-RES-73-195"
 ZERO = "gcm-zero-draft-rev1"
 STORED = query.load_queries(resources.layout().queries)
@@ -45,11 +42,6 @@ STORED = query.load_queries(resources.layout().queries)
 def where(table: Rows, **match: str) -> Rows:
     """The rows whose columns have the given values."""
     return [row for row in table if all(row[k] == v for k, v in match.items())]
-
-
-def split(cell: str) -> list[str]:
-    """A "; "-joined cell as a list ("" is the empty list)."""
-    return cell.split("; ") if cell else []
 
 
 def joined(values: Iterable[object]) -> str:
@@ -72,12 +64,6 @@ def objective_of(citation: str, document: str) -> int | None:
     number = int(_CITATION.fullmatch(citation.replace(" ", "")).group(1))  # type: ignore[union-attr]
     first, last = (17, 39) if document == ADOPTED else (16, 37)
     return number - first + 1 if first <= number <= last else None
-
-
-def objective_titles() -> dict[int, str]:
-    """Official titles, from reference/objectives.tsv."""
-    with (ROOT / "reference" / "objectives.tsv").open(encoding="utf-8") as handle:
-        return {int(r["number"]): r["title"] for r in csv.DictReader(handle, delimiter="\t")}
 
 
 # ------------------------------------------------------ transcriptions of the two analyses

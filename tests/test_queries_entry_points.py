@@ -18,26 +18,17 @@ tables' short labels).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from helpers import project
+from helpers import objective_titles, project
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
 Key = tuple[int, str]  # (objective number, level)
 
-ROOT = Path(__file__).resolve().parents[1]
 ADOPTED = "A-RES-73-195"
 ZERO = "gcm-zero-draft-rev1"
-
-
-def objective_titles() -> dict[int, str]:
-    """Official titles, from reference/objectives.tsv."""
-    with (ROOT / "reference" / "objectives.tsv").open(encoding="utf-8") as handle:
-        return {int(r["number"]): r["title"] for r in csv.DictReader(handle, delimiter="\t")}
 
 
 def ordered(keys: object) -> list[Key]:

@@ -18,14 +18,14 @@ Expectations come from:
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import project
+from helpers import project, read_tsv
+from helpers import split_set as split
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
@@ -34,15 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 NOTE = "iom-information-note-iscms-and-gcm"
 ZERO_ANALYSIS = "iom-ipd-references-in-gcm-zero-draft-rev1"
-
-
-def split(cell: str) -> set[str]:
-    return set(cell.split("; ")) if cell else set()
-
-
-def read_tsv(name: str) -> list[dict[str, str]]:
-    with (ROOT / "reference" / name).open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def normalized(text: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from helpers import project
+from helpers import split_set as split
 
 Rows = list[dict[str, str]]
 RunQuery = Callable[..., Rows]
@@ -33,10 +34,6 @@ RCPS = "regional consultative processes on migration"
 UN_RECS = "United Nations regional economic commissions"
 SUBREGIONAL = "subregional, regional and cross-regional processes, platforms and organizations"
 ISCMS = "inter-State consultation mechanisms on migration"
-
-
-def split(cell: str) -> set[str]:
-    return set(cell.split("; ")) if cell else set()
 
 
 # ------------------------------------------------------------------------- imrf-contributors

@@ -8,11 +8,11 @@ fixtures (with the ontology), several of which are inconsistent on purpose.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+from helpers import synthetic as _synthetic
 from rdflib import Graph
 
 from iscm_kg import reason, resources
@@ -40,9 +40,7 @@ def test_fast_equals_owlrl_on_the_synthetic_graph(tmp_path: Path) -> None:
     """At ``$ISCM_KG_SYNTHETIC_SCALE`` (default 1: the real data as the generator copies it)."""
     if not SYNTHETIC.is_file():
         pytest.skip("benchmarks/synthetic.py (the synthetic data generator) is not in this tree")
-    spec = importlib.util.spec_from_file_location("synthetic", SYNTHETIC)
-    synthetic = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synthetic)
+    synthetic = _synthetic()
     scale = int(os.environ.get("ISCM_KG_SYNTHETIC_SCALE", "1"))
     data = synthetic.generate(scale, tmp_path / "synthetic")
     pipeline = Pipeline(resources.layout(data), cache=None).load()

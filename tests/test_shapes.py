@@ -18,26 +18,12 @@ from rdflib.term import Node
 
 from iscm_kg.validate import validate
 
-ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "shapes"
 SHAPES = URIRef("https://w3id.org/iscm-kg/shapes#")
 CASES = sorted(folder.name for folder in FIXTURES.iterdir() if folder.is_dir())
 
 # (focus node, result path or None, constraint component)
 Result = tuple[Node | None, Node | None, Node | None]
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ROOT / "ontology" / "iscm.ttl")
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    graph = Graph()
-    for path in sorted((ROOT / "shapes").glob("*.ttl")):
-        graph.parse(path)
-    return graph
 
 
 def owned_shapes(shapes: Graph, shape: URIRef) -> set[Node]:

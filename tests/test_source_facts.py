@@ -13,7 +13,6 @@ Highlights and the list of active ISCMs), ``sources/iom-information-note-iscms-a
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import read_tsv
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
@@ -31,7 +31,6 @@ from iscm_kg.validate import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
-REFERENCE = ROOT / "reference"
 
 ADOPTED = ID["document/iom-ipd-references-in-gcm-adopted-text"]
 ZERO = ID["document/iom-ipd-references-in-gcm-zero-draft-rev1"]
@@ -315,11 +314,6 @@ def test_no_other_formal_associations(graph: Graph) -> None:
 # ---------------------------------------------------------------------------------------------
 # Objectives and paragraphs
 # ---------------------------------------------------------------------------------------------
-
-
-def read_tsv(name: str) -> list[dict[str, str]]:
-    with (REFERENCE / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def test_objective_6_paragraph_in_each_version(graph: Graph) -> None:

@@ -4,7 +4,6 @@ meaningful on it (their real rows are all there, and a world answers for its own
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -12,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import files as _files
+from helpers import synthetic as _synthetic
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
@@ -20,24 +21,11 @@ from iscm_kg.namespaces import ISCM
 from iscm_kg.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-synthetic = sys.modules["synthetic"] = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
-_spec.loader.exec_module(synthetic)  # type: ignore[union-attr]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+synthetic = _synthetic()
 
 
 def _rows(table: query.Table) -> Counter[tuple[str, ...]]:
     return Counter(tuple(query.cell(t) for t in row) for row in table.rows)
-
-
-@pytest.fixture(scope="module")
-def scale2(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return synthetic.generate(2, tmp_path_factory.mktemp("synthetic") / "scale-2", seed=1)
 
 
 @pytest.fixture(scope="module")

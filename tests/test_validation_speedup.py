@@ -15,7 +15,7 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF, SH
 
-from iscm_kg import load, resources, validate
+from iscm_kg import validate
 from iscm_kg.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,11 +52,6 @@ def reference(data: Graph, shapes: Graph) -> tuple[bool, list[tuple]]:
         advanced=True,
     )
     return conforms, results(graph)
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load.load(resources.layout().shape_files()).graph
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)

@@ -9,7 +9,6 @@ Protocol, exactly as a portal would use it.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from helpers import free_port
+
 
 def oxigraph_command() -> str:
     """The ``oxigraph`` executable, next to this Python or on the PATH."""
@@ -27,12 +28,6 @@ def oxigraph_command() -> str:
     if not found:
         raise RuntimeError("The Oxigraph server is not installed: pip install oxigraph.")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
-from . import query as query_stage
 from . import resources
 from .pipeline import DEFAULT_CACHE, Pipeline
+from .queries import runner
+from .queries.formats import Table
+from .queries.stored import StoredQuery, find_query, load_queries
 
 if TYPE_CHECKING:  # pandas is optional
     import pandas
@@ -73,7 +75,7 @@ class Rows(list):
         return f"Rows(columns={self.columns!r}, {len(self)} rows)"
 
 
-def _rows(table: query_stage.Table) -> Rows:
+def _rows(table: Table) -> Rows:
     return Rows(
         table.columns,
         ({c: value(t) for c, t in zip(table.columns, row, strict=True)} for row in table.rows),
@@ -110,20 +112,20 @@ class KnowledgeGraph:
         """The stored queries: name → the question it answers."""
         return {name: q.title for name, q in self._stored().items()}
 
-    def describe(self, name: str) -> query_stage.StoredQuery:
+    def describe(self, name: str) -> StoredQuery:
         """One stored query: its title, description, parameters (with defaults) and text."""
-        return query_stage.find_query(name, self.layout.queries)
+        return find_query(name, self.layout.queries)
 
     def query(self, name: str, **params: str | int) -> Rows:
         """The rows of a stored query (by name, or a ``.rq`` file's path), with parameters given
         as keywords: ``kg.query("objective-profile", objective=23)``."""
-        stored = query_stage.find_query(name, self.layout.queries)
+        stored = find_query(name, self.layout.queries)
         given = {key: str(val) for key, val in params.items()}
-        return _rows(query_stage.run(stored, self._executor(), given))
+        return _rows(runner.run(stored, self._executor(), given))
 
     def sparql(self, text: str) -> Rows:
         """The rows of any SPARQL SELECT text (no parameters; ``SERVICE`` is refused)."""
-        stored = query_stage.StoredQuery(
+        stored = StoredQuery(
             name="query",
             path=Path("query.rq"),
             title="",
@@ -132,12 +134,12 @@ class KnowledgeGraph:
             params=(),
             text=text,
         )
-        return _rows(query_stage.run(stored, self._executor(), {}))
+        return _rows(runner.run(stored, self._executor(), {}))
 
-    def _stored(self) -> dict[str, query_stage.StoredQuery]:
-        return query_stage.load_queries(self.layout.queries)
+    def _stored(self) -> dict[str, StoredQuery]:
+        return load_queries(self.layout.queries)
 
-    def _executor(self) -> query_stage.Executor:
+    def _executor(self) -> runner.Executor:
         if self._pipeline is None:
             from .endpoint import Endpoint
 

@@ -22,10 +22,13 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from . import __version__, cache, export, namespaces, query, reason, release, resources, stats
+from . import __version__, cache, export, namespaces, reason, release, resources, stats
 from . import validate as validate_stage
 from .errors import IscmKgError, QueryError
 from .pipeline import Pipeline
+from .queries import runner
+from .queries.formats import FORMATTERS
+from .queries.stored import check_text, find_query, load_queries
 from .store import ASSERTED, INFERRED
 
 EXIT_CODES = "Exit codes: 0 success, 1 the data or a query failed a check, 2 bad usage or input."
@@ -130,6 +133,22 @@ def global_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def format_option(
+    choices: Sequence[str], help: str, default: str | None = "text"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--format`` option of a command (passed as ``fmt``): its choices, its help, and a
+    default (``None``: the option is required)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        help=help,
+    )
+
+
 def _progress(enabled: bool) -> Callable[[str], None]:
     def show(message: str) -> None:
         if enabled:
@@ -184,14 +203,7 @@ def cli() -> None:
     )
 )
 @click.option("--out", default="dist", show_default=True, metavar="DIR", help="Output folder.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="The summary as text for people or JSON for scripts.",
-)
+@format_option(["text", "json"], "The summary as text for people or JSON for scripts.")
 @global_options
 @click.pass_context
 def build(ctx: click.Context, out: str, fmt: str) -> None:
@@ -227,13 +239,9 @@ def build(ctx: click.Context, out: str, fmt: str) -> None:
         "iscm-kg validate --format json",
     )
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "turtle"]),
-    default="text",
-    show_default=True,
-    help="The report as text, JSON, or the SHACL validation report in Turtle.",
+@format_option(
+    ["text", "json", "turtle"],
+    "The report as text, JSON, or the SHACL validation report in Turtle.",
 )
 @global_options
 @click.pass_context
@@ -251,7 +259,7 @@ def validate(ctx: click.Context, fmt: str) -> None:
 def _stored_names(ctx: click.Context, _: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion for query names."""
     try:
-        names = query.load_queries(resources.layout(_settings(ctx).data).queries)
+        names = load_queries(resources.layout(_settings(ctx).data).queries)
     except IscmKgError:
         return []
     return [n for n in names if n.startswith(incomplete)]
@@ -262,18 +270,11 @@ def _stored_names(ctx: click.Context, _: click.Parameter, incomplete: str) -> li
         "List the stored queries, their questions and parameters.", "iscm-kg queries --format json"
     )
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A list for people, or JSON for scripts.",
-)
+@format_option(["text", "json"], "A list for people, or JSON for scripts.")
 @global_options
 @click.pass_context
 def queries(ctx: click.Context, fmt: str) -> None:
-    stored = query.load_queries(resources.layout(_settings(ctx).data).queries)
+    stored = load_queries(resources.layout(_settings(ctx).data).queries)
     if fmt == "json":
         payload = [
             {
@@ -328,13 +329,10 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     metavar="KEY=VALUE",
     help="Bind a parameter (repeatable); 'iscm-kg queries' lists each query's parameters.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(query.FORMATTERS)),
+@format_option(
+    list(FORMATTERS),
+    "table for people; csv and json are the W3C SPARQL results formats; md is Markdown.",
     default="table",
-    show_default=True,
-    help="table for people; csv and json are the W3C SPARQL results formats; md is Markdown.",
 )
 @click.option("--endpoint", metavar="URL", help="Run against a SPARQL 1.1 endpoint instead.")
 @click.option("--out", metavar="FILE", help="Write to FILE instead of standard output.")
@@ -351,17 +349,17 @@ def query_command(
     if out:
         export.check_target(Path(out))  # before any work
     layout = resources.layout(_settings(ctx).data)
-    stored = query.find_query(name, layout.queries)
-    query.check_text(stored)
+    stored = find_query(name, layout.queries)
+    check_text(stored)
     given = _params(params)
     if endpoint:
         from .endpoint import Endpoint
 
-        executor: query.Executor = Endpoint(endpoint)
+        executor: runner.Executor = Endpoint(endpoint)
     else:
         executor = _pipeline(ctx).query_store()
-    table = query.run(stored, executor, given)
-    text = query.FORMATTERS[fmt](table)
+    table = runner.run(stored, executor, given)
+    text = FORMATTERS[fmt](table)
     if out:
         export.write_atomic(Path(out), text.encode("utf-8"))
     else:
@@ -375,12 +373,10 @@ def query_command(
         "iscm-kg export --format ttl --inferred --out iscm-kg.ttl",
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(export.FORMATS)),
-    required=True,
-    help="ttl, nt, jsonld, trig (keeps the named graphs) or xml (RDF/XML).",
+@format_option(
+    list(export.FORMATS),
+    "ttl, nt, jsonld, trig (keeps the named graphs) or xml (RDF/XML).",
+    default=None,
 )
 @click.option("--inferred", is_flag=True, help="Add the reasoned triples.")
 @click.option("--base", metavar="IRI", help="Rewrite https://w3id.org/iscm-kg/ to IRI.")
@@ -420,14 +416,7 @@ def export_command(
         "iscm-kg stats --format json",
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Counts as text for people or JSON for scripts.",
-)
+@format_option(["text", "json"], "Counts as text for people or JSON for scripts.")
 @global_options
 @click.pass_context
 def stats_command(ctx: click.Context, fmt: str) -> None:
@@ -520,14 +509,7 @@ def serve_command(
     ),
 )
 @click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Problems as text for people or JSON for scripts.",
-)
+@format_option(["text", "json"], "Problems as text for people or JSON for scripts.")
 @global_options
 @click.pass_context
 def check_command(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
@@ -557,13 +539,9 @@ def check_command(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None
 )
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md", "turtle"]),
-    default="text",
-    show_default=True,
-    help="Sentences for people, Markdown (a pull request summary), or the removed and added "
+@format_option(
+    ["text", "md", "turtle"],
+    "Sentences for people, Markdown (a pull request summary), or the removed and added "
     "triples as Turtle.",
 )
 @click.option(

@@ -22,10 +22,10 @@ from rdflib.term import Node
 from . import cache as cache_stage
 from . import fidelity, namespaces
 from . import load as load_stage
-from . import query as query_stage
 from . import reason as reason_stage
 from . import validate as validate_stage
 from .errors import CheckFailed
+from .queries.stored import StoredQuery, load_queries
 from .resources import Layout
 from .store import ASSERTED, INFERRED, MemoryStore, OxigraphStore
 
@@ -77,7 +77,7 @@ class Pipeline:
         self._summary: dict | None = None  # its reasoning.json
         self._key: str | None = None
         self._shapes: Graph | None = None
-        self._queries: dict[str, query_stage.StoredQuery] | None = None
+        self._queries: dict[str, StoredQuery] | None = None
         self._query_store: OxigraphStore | None = None
 
     def stage(self, name: str, message: str) -> _Timer:
@@ -97,7 +97,7 @@ class Pipeline:
             "ontology": self.layout.ontology_files(),
             "shapes": self.layout.shape_files(),
             "data": self.layout.data_files(),
-            "queries": sorted(self.layout.queries.glob("*.rq")),
+            "queries": self.layout.query_files(),
         }
         inputs = {
             role: [(p.relative_to(self._folder(role)).as_posix(), p) for p in paths]
@@ -130,24 +130,19 @@ class Pipeline:
     # ----------------------------------------------------------------------------------------
 
     @property
-    def queries(self) -> dict[str, query_stage.StoredQuery]:
+    def queries(self) -> dict[str, StoredQuery]:
         """The stored queries, by name."""
         if self._queries is None:
-            self._queries = query_stage.load_queries(self.layout.queries)
+            self._queries = load_queries(self.layout.queries)
         return self._queries
 
     def load(self) -> Pipeline:
-        """Parse the ontology, the data and the query catalog (always from the files)."""
-        with self.stage("load", "Loading the ontology and data…"):
-            files = self.layout.ontology_files() + self.layout.data_files()
+        """Parse the ontology, the data and the stored queries (always from the files)."""
+        with self.stage("load", "Loading the ontology, data and queries…"):
+            files = (
+                self.layout.ontology_files() + self.layout.data_files() + self.layout.query_files()
+            )
             loaded = load_stage.load(files)
-            catalog = query_stage.catalog(self.queries.values())
-            prefix = f"{namespaces.ID}query/"
-            for node in set(catalog.subjects()):
-                name = str(node).removeprefix(prefix).split("/")[0]  # query/<name>[/parameter/…]
-                if name in self.queries:
-                    loaded.origins[node].add(self.queries[name].path)
-            loaded.graph += catalog
             self._loaded = loaded
             self._store.put(ASSERTED, loaded.graph)
         return self

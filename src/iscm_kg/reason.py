@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import owlrl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from . import namespaces, owlrl_fast
 from .errors import InputError
@@ -85,14 +86,18 @@ class Reasoned:
     by_predicate: Counter[str] = field(default_factory=Counter)
 
 
+_NOT_OURS = tuple(sorted(_META | _FOREIGN_VOCABULARIES))
+
+
 def _in_meta_namespace(term: URIRef) -> bool:
-    text = str(term)
-    return any(text.startswith(ns) for ns in _META | _FOREIGN_VOCABULARIES)
+    return str(term).startswith(_NOT_OURS)
 
 
 def _trivial(triple: tuple, asserted: Graph) -> bool:
     """Whether an inferred triple is noise (see the module docstring for the list)."""
     s, p, o = triple
+    if s is o and p in _REFLEXIVE:  # the commonest case first: owlrl's x owl:sameAs x
+        return True
     if isinstance(s, (Literal, BNode)) or isinstance(o, BNode):
         return True
     if _in_meta_namespace(s) or str(p).startswith(ERRNS) or s == OWL.Nothing:
@@ -129,12 +134,19 @@ def reason(asserted: Graph, reasoner: str = DEFAULT_REASONER) -> Reasoned:
     for message in full.subjects(RDF.type, URIRef(ERRNS + "ErrorMessage")):
         result.errors.extend(str(m) for m in full.objects(message, err))
     known = set(asserted)
+    names: dict[Node, str] = {}
+    kept = []
     for triple in full:
         if triple in known:
             continue
         if _trivial(triple, asserted):
             result.dropped += 1
             continue
-        result.inferred.add(triple)
-        result.by_predicate[triple[1].n3(result.inferred.namespace_manager)] += 1
+        kept.append(triple)
+        p = triple[1]
+        name = names.get(p)
+        if name is None:
+            name = names[p] = p.n3(result.inferred.namespace_manager)
+        result.by_predicate[name] += 1
+    result.inferred.addN((s, p, o, result.inferred) for s, p, o in kept)
     return result

@@ -41,6 +41,12 @@ class Layout:
     def data_files(self) -> list[Path]:
         return _turtle_files(self.data)
 
+    def query_files(self) -> list[Path]:
+        """The stored queries (``.rq``) and the catalogue's Turtle (the parameter kinds)."""
+        if not self.queries.is_dir():
+            return []
+        return sorted(self.queries.glob("*.ttl")) + sorted(self.queries.glob("*.rq"))
+
 
 def _turtle_files(folder: Path) -> list[Path]:
     if not folder.is_dir():

@@ -3,7 +3,6 @@ thread, query workers in their own processes), and a stand-in for the resource p
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,14 +11,9 @@ from typing import ClassVar
 
 import httpx
 import uvicorn
+from helpers import free_port
 
 from iscm_kg.web.app import Settings, Site, create_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

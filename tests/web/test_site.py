@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import free_port
 from web_helpers import HREF
 
 from iscm_kg.web import site as site_module
@@ -110,17 +111,11 @@ needs_apache = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _Apache:
     """An Apache httpd serving one folder (with .htaccess allowed) on a loopback port."""
 
     def __init__(self, root: Path) -> None:
-        self.root, self.port = root, _free_port()
+        self.root, self.port = root, free_port()
         conf = root.parent / "httpd.conf"
         user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
         modules = "\n".join(

@@ -33,8 +33,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import query as query_stage
 from ..errors import IscmKgError
+from ..queries.binding import bind
+from ..queries.formats import to_csv, to_json
+from ..queries.parameters import resolve_params
+from ..queries.runner import Executor
+from ..queries.stored import StoredQuery
 from . import query_pages, sparql
 from .sparql import Refused
 from .workers import Limits, QueryPool, StoredJob
@@ -174,7 +178,7 @@ def create_app(
     when that module is installed) answers the resource pages."""
     settings = settings or Settings()
     store = pipeline.query_store()
-    stored: Mapping[str, query_stage.StoredQuery] = dict(sorted(pipeline.queries.items()))
+    stored: Mapping[str, StoredQuery] = dict(sorted(pipeline.queries.items()))
     tabs = [(name, _ready_text(q, store)) for name, q in stored.items()]
     if site is None:
         site = _default_site(pipeline, site_factory)
@@ -244,9 +248,9 @@ def create_app(
             tables.put(key, table)
         vary = {"vary": "Accept"}
         if fmt == "csv":
-            body, media_type = query_stage.to_csv(table), "text/csv; charset=utf-8"
+            body, media_type = to_csv(table), "text/csv; charset=utf-8"
         elif fmt == "json":
-            body, media_type = query_stage.to_json(table), "application/sparql-results+json"
+            body, media_type = to_json(table), "application/sparql-results+json"
         else:
             body = query_pages.query_page(q, given, table, None, chrome)
             media_type = MEDIA_TYPES["html"]
@@ -364,13 +368,13 @@ async def _render(site: Site | None, path: str, fmt: str) -> bytes | None:
     return await run_in_threadpool(site.rdf, path, fmt)
 
 
-def _ready_text(q: query_stage.StoredQuery, store: query_stage.Executor) -> str:
+def _ready_text(q: StoredQuery, store: Executor) -> str:
     """A stored query's text with its default (or example) parameter values bound."""
     given = {
         p.name: q.example[p.name] for p in q.params if p.default is None and p.name in q.example
     }
     try:
-        return query_stage.bind(q.text, query_stage.resolve_params(q, given, store))
+        return bind(q.text, resolve_params(q, given, store))
     except IscmKgError:
         return q.text
 

@@ -22,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from .. import query
-from ..query import StoredQuery
+from ..queries.formats import cell
+from ..queries.runner import Executor
+from ..queries.runner import run as run_query
+from ..queries.stored import StoredQuery
 
 Rows = list[dict[str, str]]
 Runner = Callable[[str, dict[str, str]], Rows]
@@ -96,17 +98,16 @@ def catalog() -> dict[str, Plot]:
     return {p.name: p for p in plots}
 
 
-def runner(queries: dict[str, StoredQuery], executor: query.Executor) -> Runner:
+def runner(queries: dict[str, StoredQuery], executor: Executor) -> Runner:
     """Run a stored query by name with parameters; rows of plain strings (cached)."""
     cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rows] = {}
 
     def run(name: str, params: dict[str, str]) -> Rows:
         key = (name, tuple(sorted(params.items())))
         if key not in cache:
-            table = query.run(queries[name], executor, dict(params))
+            table = run_query(queries[name], executor, dict(params))
             cache[key] = [
-                {c: query.cell(t) for c, t in zip(table.columns, row, strict=True)}
-                for row in table.rows
+                {c: cell(t) for c, t in zip(table.columns, row, strict=True)} for row in table.rows
             ]
         return cache[key]
 

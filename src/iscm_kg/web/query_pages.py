@@ -16,7 +16,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .. import namespaces
-from ..query import StoredQuery, Table
+from ..queries.formats import Table
+from ..queries.stored import StoredQuery
 
 TITLE = "ISCM-KG"
 

@@ -34,8 +34,10 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from .. import namespaces
-from .. import query as query_stage
 from ..errors import QueryError
+from ..queries.formats import Table
+from ..queries.runner import run as run_stored_query
+from ..queries.stored import StoredQuery
 from ..store import OxigraphStore
 from . import sparql
 from .sparql import QueryJob, Refused
@@ -73,7 +75,7 @@ class Answer:
 class StoredJob:
     """A stored query with its parameters, run exactly as ``iscm-kg query`` runs it."""
 
-    query: query_stage.StoredQuery
+    query: StoredQuery
     params: tuple[tuple[str, str], ...]
 
 
@@ -191,9 +193,9 @@ def _serialize_graph(
     ox.serialize(collected, sink, fmt, prefixes=prefixes)
 
 
-def run_stored(store: OxigraphStore, job: StoredJob) -> query_stage.Table:
+def run_stored(store: OxigraphStore, job: StoredJob) -> Table:
     try:
-        return query_stage.run(job.query, store, dict(job.params))
+        return run_stored_query(job.query, store, dict(job.params))
     except QueryError as exc:
         raise Refused(400, str(exc)) from None
 
