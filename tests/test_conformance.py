@@ -9,9 +9,7 @@ there any violation?"; any violation, or a declined shapes graph, makes pyshacl 
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, SH, SKOS, XSD
 from rdflib.term import Node
 
-from iscm_kg import conformance, load, resources, validate
+from iscm_kg import conformance, resources, validate
 from iscm_kg.cli import cli
 from iscm_kg.namespaces import ID, ISCM, SCHEMA, SHAPES
 from iscm_kg.pipeline import Pipeline
@@ -58,16 +56,6 @@ def fast(data: Graph, shapes: Graph, store: object = None) -> tuple[Found, confo
     checker = conformance.Checker(conformance.Shapes(shapes), data, store)
     results = checker.violations()
     return {(r.focus, r.shape, r.component, r.path, r.value) for r in results}, checker
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load.load(resources.layout().shape_files()).graph
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ROOT / "ontology" / "iscm.ttl")
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +114,8 @@ def test_the_real_graph_conforms_on_oxigraph(
     ]
 
 
-def test_the_synthetic_graph_at_scale_2(tmp_path_factory: pytest.TempPathFactory) -> None:
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    synthetic = sys.modules["synthetic"] = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(synthetic)  # type: ignore[union-attr]
-    folder = synthetic.generate(2, tmp_path_factory.mktemp("synthetic") / "scale-2", seed=1)
-    world = Pipeline(resources.layout(folder), cache=None).reason()
+def test_the_synthetic_graph_at_scale_2(scale2: Path) -> None:
+    world = Pipeline(resources.layout(scale2)).reason()  # the session cache, shared
     data, shapes = world.store.union(), world.shapes()
     assert len(data) > 35000
     conforms, expected = reference(data, shapes)
