@@ -14,13 +14,17 @@ any web server (or none: the pages open from the file system):
 
 The release build writes into a fresh staging folder and swaps it in whole, so the files here are
 written plainly (no per-file fsync: several thousand small files). From ``PARALLEL_FROM``
-resources on, forked processes share the resource pages (the bytes do not depend on it).
+resources on, forked processes draw the plots and write the resource pages while this one writes
+the index pages (the bytes do not depend on it: ``tests/web/test_site.py``).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..pipeline import Pipeline
@@ -114,7 +118,9 @@ RewriteRule ^$ %{ENV:ISCM_SITE}/index.html [R=302,L]
 """
 
 
-PARALLEL_FROM = 5000  # resources; below this, one process writes the site
+PARALLEL_FROM = 400  # resources; below this, one process writes the site
+_CHUNKS_PER_WORKER = 8  # resource pages come in this many chunks per worker (load balance)
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 def write(
@@ -126,53 +132,110 @@ def write(
 ) -> list[str]:
     """Write the static site into ``folder``; the written files, relative to its parent.
 
-    A large graph's resource pages are rendered and written by ``workers`` forked processes
-    (default: one per CPU, at most 4), each taking every n-th resource; the index pages, plots
-    and the rest are written here first. Every file's bytes are the same either way."""
+    From ``parallel_from`` resources on, ``workers`` forked processes (default: one per CPU, at
+    most 4) draw the plots and write the resource pages, taking runs of consecutive resources
+    as they become free, while this process writes the index pages; otherwise this process
+    writes everything. Every file's bytes are the same either way."""
     site = site or Site(pipeline)
     folder = Path(folder)
     writer = _Writer(folder)
-    resources = [p for p in site.paths() if p.startswith("/id/")]
-    for path in site.paths():
-        if not path.startswith("/id/"):
-            writer.put(_file_of(path)[1:], site.page(path, static=True) or b"")
-    for name in site.plot_names():
-        writer.put(f"plots/{name}.svg", site.plot(name) or b"")
-    for name in ASSETS:
-        writer.put(f"assets/{name}", site.asset(name) or b"")
-    writer.put(".htaccess", HTACCESS.encode("utf-8"))
-    writer.put("w3id.htaccess", W3ID_HTACCESS.encode("utf-8"))
+    paths = site.paths()
+    resources = [p for p in paths if p.startswith("/id/")]
+    indexes = [p for p in paths if not p.startswith("/id/")]
     workers = workers or min(os.cpu_count() or 1, 4)
-    if workers > 1 and len(resources) >= parallel_from and "fork" in mp.get_all_start_methods():
+    forked = (
+        workers > 1 and len(resources) >= parallel_from and "fork" in mp.get_all_start_methods()
+    )
+    with _frozen_heap():
+        if not forked:
+            _write_indexes(site, writer, indexes)
+            _write_plots(site, writer)
+            for path in resources:
+                _write_resource(site, writer, path)
+            return sorted(writer.written)
+        site.run_plot_queries()  # here, so that no forked process touches the query store
+        writer.made_for(indexes)  # the folders forked processes would otherwise race to make
+        size = max(1, -(-len(resources) // (workers * _CHUNKS_PER_WORKER)))
+        tasks: list[list[str] | None] = [None]  # None: the plots, the longest task, first
+        tasks += [resources[i : i + size] for i in range(0, len(resources), size)]
         global _FORKED
-        _FORKED = (site, folder)
+        _FORKED = (site, folder, frozenset(writer.made))
         try:
             with mp.get_context("fork").Pool(workers) as pool:
-                shares = [resources[i::workers] for i in range(workers)]
-                for names in pool.map(_write_share, shares):
+                done = pool.imap_unordered(_write_task, tasks)
+                _write_indexes(site, writer, indexes)
+                for names in done:
                     writer.written.extend(names)
         finally:
             _FORKED = None
-    else:
-        for path in resources:
-            _write_resource(site, writer, path)
     return sorted(writer.written)
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the objects alive before the site out of the garbage collector's walks
+    (``gc.freeze``) while the site is written, and thaw them after (unless they were frozen
+    before).
+
+    Rendering makes many short-lived objects, and every few thousand allocations start a
+    collection; a full one walks every object alive, the graphs included. Frozen objects are
+    skipped, and a forked process then does not touch (copy) their memory pages either."""
+    thaw = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if thaw:
+            gc.unfreeze()
 
 
 class _Writer:
     """Writes files under a folder, making each subfolder once."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.made, self.written = folder, set(), []
+    def __init__(self, folder: Path, made: frozenset[str] = frozenset()) -> None:
+        self.root = str(folder)
+        self.name = folder.name
+        self.made: set[str] = set(made)
+        self.written: list[str] = []
+
+    def made_for(self, paths: list[str]) -> None:
+        """Make the folders of the index pages at ``paths`` (and the site's own)."""
+        for path in paths:
+            self._folder(os.path.dirname(_file_of(path)[1:]))
+        for name in ("", "plots", "assets", "id"):
+            self._folder(name)
+
+    def _folder(self, relative: str) -> None:
+        if relative not in self.made:  # one mkdir per folder, not one per file
+            os.makedirs(os.path.join(self.root, relative), exist_ok=True)
+            self.made.add(relative)
 
     def put(self, relative: str, data: bytes) -> None:
-        parent = os.path.dirname(relative)
-        if parent not in self.made:  # one mkdir per folder, not one per file
-            os.makedirs(self.folder / parent, exist_ok=True)
-            self.made.add(parent)
-        with open(self.folder / relative, "wb") as handle:
-            handle.write(data)
-        self.written.append(f"{self.folder.name}/{relative}")
+        self._folder(os.path.dirname(relative))
+        # os.open and os.write: no buffered file object for a file written in one call
+        handle = os.open(os.path.join(self.root, relative), _FLAGS, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
+        self.written.append(f"{self.name}/{relative}")
+
+
+def _write_indexes(site: Site, writer: _Writer, indexes: list[str]) -> None:
+    """The index pages, the stylesheet and the two .htaccess files."""
+    for path in indexes:
+        writer.put(_file_of(path)[1:], site.page(path, static=True) or b"")
+    for name in ASSETS:
+        writer.put(f"assets/{name}", site.asset(name) or b"")
+    writer.put(".htaccess", HTACCESS.encode("utf-8"))
+    writer.put("w3id.htaccess", W3ID_HTACCESS.encode("utf-8"))
+
+
+def _write_plots(site: Site, writer: _Writer) -> None:
+    for name in site.plot_names():
+        writer.put(f"plots/{name}.svg", site.plot(name) or b"")
 
 
 def _write_resource(site: Site, writer: _Writer, path: str) -> None:
@@ -180,17 +243,22 @@ def _write_resource(site: Site, writer: _Writer, path: str) -> None:
     base = _file_of(path)[1:]
     writer.put(base, site.page(path, static=True) or b"")
     stem = base.removesuffix("html")
+    described = site.rdf_all(path)
     for fmt in MEDIA_TYPES:
-        writer.put(stem + fmt, site.rdf(path, fmt) or b"")
+        writer.put(stem + fmt, described.get(fmt, b""))
 
 
-_FORKED: tuple[Site, Path] | None = None  # what a forked worker writes from
+_FORKED: tuple[Site, Path, frozenset[str]] | None = None  # what a forked process writes from
 
 
-def _write_share(paths: list[str]) -> list[str]:
+def _write_task(paths: list[str] | None) -> list[str]:
+    """In a forked process: the plots (``None``) or the pages of the resources at ``paths``."""
     assert _FORKED is not None
-    site, folder = _FORKED
-    writer = _Writer(folder)
-    for path in paths:
-        _write_resource(site, writer, path)
+    site, folder, made = _FORKED
+    writer = _Writer(folder, made)
+    if paths is None:
+        _write_plots(site, writer)
+    else:
+        for path in paths:
+            _write_resource(site, writer, path)
     return writer.written
