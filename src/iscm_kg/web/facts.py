@@ -15,6 +15,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from sys import intern
 from typing import NamedTuple
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -79,7 +80,7 @@ class Facts:
         seen: dict[tuple[str, str, Value], bool] = {}
         for graph, is_asserted in ((asserted, True), (inferred, False)):
             for s, p, o in graph:
-                key = (_value(s), str(p), _value(o))
+                key = (_value(s), intern(str(p)), _value(o))
                 if is_asserted or key not in seen:
                     seen[key] = is_asserted
         out: dict[str, list[Statement]] = defaultdict(list)
@@ -266,9 +267,11 @@ def _shorten(text: str, limit: int = 90) -> str:
 
 
 def _value(term: Node, _str=str.__str__) -> Value:
+    """A term as the index keeps it. Each IRI's text is kept once (``sys.intern``): the same
+    IRI recurs in many triples, and rdflib's terms are objects of their own."""
     kind = type(term)
     if kind is URIRef:
-        return _str(term)
+        return intern(_str(term))
     if kind is Literal:
         if term.language:
             return Lit(_str(term), term.language, "")

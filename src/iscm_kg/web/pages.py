@@ -22,6 +22,7 @@ without reading the code, and every value is escaped by default.
 from __future__ import annotations
 
 import functools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from html import escape
@@ -833,19 +834,29 @@ def _origins(pipeline: Pipeline) -> dict[str, list[str]]:
             (layout.ontology, "ontology"),
         )
     ]
-    shown: dict[Path, str] = {}  # a few dozen files, named once each
+    # A few dozen (or hundred) files, named once each. Keyed by the path's text: comparing
+    # equal Path objects is slow, and each node's set holds Paths of its own.
+    shown: dict[str, str] = {}
 
     def show(path: Path) -> str:
-        if path not in shown:
-            resolved = Path(path).resolve()
-            shown[path] = Path(path).name
+        key = os.fspath(path)
+        found = shown.get(key)
+        if found is None:
+            resolved = Path(key).resolve()
+            found = Path(key).name
             for folder, name in folders:
                 if resolved.is_relative_to(folder):
-                    shown[path] = f"{name}/{resolved.relative_to(folder).as_posix()}"
+                    found = f"{name}/{resolved.relative_to(folder).as_posix()}"
                     break
-        return shown[path]
+            shown[key] = found
+        return found
 
-    return {str(node): sorted({show(p) for p in paths}) for node, paths in loaded.origins.items()}
+    lists: dict[tuple[str, ...], list[str]] = {}  # one list for every node of the same files
+    origins: dict[str, list[str]] = {}
+    for node, paths in loaded.origins.items():
+        names = tuple(sorted({show(p) for p in paths}))
+        origins[str(node)] = lists.setdefault(names, list(names))
+    return origins
 
 
 def _environment():
