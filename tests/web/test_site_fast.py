@@ -1,12 +1,14 @@
 """The static site's fast paths give what the plain ones give: the index of the graph against
 rdflib's own look-ups, the JSON-LD value order against ``json.dumps``, every written file against
-the page, RDF and plot a fresh ``Site`` gives for its path, and the garbage collector left as it
-was found."""
+the page, RDF and plot a fresh ``Site`` gives for its path, the site written in the background
+against the one written here; the garbage collector is left as it was found, and a cancelled
+background site stops whole."""
 
 from __future__ import annotations
 
 import gc
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -158,3 +160,42 @@ def test_writing_the_site_leaves_nothing_frozen(pipeline, site: Site, tmp_path: 
     site_module.write(pipeline, tmp_path / "site", site, workers=1)
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
+
+
+def test_the_site_written_in_the_background_is_the_same(
+    pipeline, site: Site, tmp_path: Path
+) -> None:
+    """``Background`` (a forked process, as the release build runs it beside validation) writes
+    the files, byte for byte, that ``write`` writes in this process."""
+    pending = site_module.Background(pipeline, tmp_path / "background" / "site")
+    pending.start()
+    assert pending._process is not None
+    here = site_module.write(pipeline, tmp_path / "here" / "site", site, workers=1)
+    assert pending.wait() == here
+    for name in here:
+        assert (tmp_path / "background" / name).read_bytes() == (
+            tmp_path / "here" / name
+        ).read_bytes()
+
+
+def test_cancel_stops_the_writer_and_its_workers(pipeline, tmp_path: Path) -> None:
+    """Cancelled while it writes, the process and its pool stop: no file appears afterwards."""
+    folder = tmp_path / "site"
+    pending = site_module.Background(pipeline, folder, workers=2)
+    pending.start()
+    deadline = time.monotonic() + 60
+    while not (folder / "id").is_dir() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pending.cancel()
+    assert pending._process is not None and not pending._process.is_alive()
+    written = sorted(p for p in folder.rglob("*"))
+    time.sleep(1.0)
+    assert sorted(p for p in folder.rglob("*")) == written
+
+
+def test_an_error_in_the_background_is_raised_by_wait(pipeline, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n")
+    pending = site_module.Background(pipeline, tmp_path / "a-file" / "site")
+    pending.start()
+    with pytest.raises(NotADirectoryError):
+        pending.wait()

@@ -23,8 +23,11 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from ..pipeline import Pipeline
@@ -161,7 +164,7 @@ def write(
         global _FORKED
         _FORKED = (site, folder, frozenset(writer.made))
         try:
-            with mp.get_context("fork").Pool(workers) as pool:
+            with mp.get_context("fork").Pool(workers, initializer=_quiet) as pool:
                 done = pool.imap_unordered(_write_task, tasks)
                 _write_indexes(site, writer, indexes)
                 for names in done:
@@ -169,6 +172,100 @@ def write(
         finally:
             _FORKED = None
     return sorted(writer.written)
+
+
+class Background:
+    """The static site, written into ``folder`` by a forked process from ``start`` on, so that
+    the caller can do other work meanwhile (the release build validates and writes the exports
+    on the other core); ``wait`` gives the files. Where processes cannot be forked, or if
+    ``start`` was not called, ``wait`` writes the site itself (``write``)."""
+
+    def __init__(self, pipeline: Pipeline, folder: Path, workers: int | None = None) -> None:
+        self.pipeline, self.folder, self.workers = pipeline, Path(folder), workers
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def start(self) -> None:
+        """Fork the process that writes the site. The reasoned graph, its origins and the
+        query store are made first, here, so that neither process makes them twice."""
+        if "fork" not in mp.get_all_start_methods() or self._process is not None:
+            return
+        pipeline = self.pipeline
+        pipeline.asserted, pipeline.inferred, pipeline.loaded  # noqa: B018 - made before the fork
+        pipeline.query_store()
+        context = mp.get_context("fork")
+        self._conn, theirs = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_write_in_background,
+            args=(pipeline, self.folder, self.workers, theirs),
+            name="iscm-kg-site",
+        )
+        self._process.start()
+        theirs.close()
+
+    def wait(self) -> list[str]:
+        """The written files, as ``write`` gives them; the process's own error, raised again
+        here, if it failed."""
+        if self._process is None or self._conn is None:
+            return write(self.pipeline, self.folder, workers=self.workers)
+        try:
+            kind, value = self._conn.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(
+                "The process writing the static site stopped with exit code "
+                f"{self._process.exitcode} before it finished."
+            ) from None
+        finally:
+            self._conn.close()
+        self._process.join()
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the process and its workers if it still runs (the folder is the caller's to
+        remove, once this returns)."""
+        process = self._process
+        if process is None or process.pid is None:
+            return
+        if process.is_alive():
+            process.terminate()  # SIGTERM: it stops its workers, then itself
+            process.join(30)
+        if process.is_alive():  # pragma: no cover - it did not stop in time
+            process.kill()
+        process.join()
+        if self._conn is not None:
+            self._conn.close()
+
+
+def _write_in_background(
+    pipeline: Pipeline, folder: Path, workers: int | None, conn: Connection
+) -> None:
+    # Ctrl-C is the caller's to handle (it cancels us); SIGTERM (``cancel``) unwinds quietly,
+    # so that the pool of workers is stopped on the way out.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        conn.send(("ok", write(pipeline, folder, workers=workers)))
+    except BaseException as exc:  # every failure goes back to the caller, raised there
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an error that cannot be pickled: its text
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _exit(_signum: int, _frame: object) -> None:
+    raise SystemExit(1)
+
+
+def _quiet() -> None:
+    """In a worker of the pool: Ctrl-C is for the process that owns the pool, and SIGTERM (the
+    pool's ``terminate``) ends the worker at once, without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
