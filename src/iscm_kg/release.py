@@ -78,18 +78,23 @@ def build(pipeline: Pipeline, out: Path) -> Release:
         raise InputError(f"Cannot write {out}: it is a file, not a folder.")
     export.check_target(out, folder_ok=True)
     with _lock(out), _signals_interrupt():
-        report = pipeline.validate()
-        if not report.conforms:
-            raise CheckFailed(
-                "Validation failed; nothing was written.\n" + report.as_text().rstrip()
-            )
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         release = Release(out)
+        # The static site does not depend on validation: a forked process writes it meanwhile,
+        # on the other core (src/iscm_kg/web/site.py, ``Background``).
+        site = web_site.Background(pipeline, staging / "site")
         try:
-            _write_all(pipeline, report, staging, release)
+            site.start()
+            report = pipeline.validate()
+            if not report.conforms:
+                raise CheckFailed(
+                    "Validation failed; nothing was written.\n" + report.as_text().rstrip()
+                )
+            _write_all(pipeline, report, staging, release, site)
             os.chmod(staging, 0o777 & ~export._umask())
             _swap(staging, out)
         except BaseException:
+            site.cancel()
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return release
@@ -129,7 +134,9 @@ def _signals_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> None:
+def _write_all(
+    pipeline: Pipeline, report, folder: Path, release: Release, site: web_site.Background
+) -> None:
     written: dict[str, Written] = {}  # name -> size and checksum (the bytes are not kept)
 
     def put(name: str, data: bytes) -> None:
@@ -138,7 +145,7 @@ def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> No
 
     pylode = _start_ontology_html(pipeline)  # on the other core while we write the exports
     try:
-        _write_files(pipeline, report, folder, put, pylode, release, written)
+        _write_files(pipeline, report, folder, put, pylode, release, written, site)
     finally:
         if pylode.poll() is None:
             pylode.kill()
@@ -146,7 +153,7 @@ def _write_all(pipeline: Pipeline, report, folder: Path, release: Release) -> No
 
 
 def _write_files(
-    pipeline: Pipeline, report, folder: Path, put, pylode, release: Release, written
+    pipeline: Pipeline, report, folder: Path, put, pylode, release: Release, written, site
 ) -> None:
     asserted, inferred = pipeline.asserted, pipeline.inferred
     with pipeline.stage("export", "Writing the exports…"):
@@ -189,8 +196,9 @@ def _write_files(
             release.queries_run += 1
 
     # The static site (pages, plots, per-resource RDF, .htaccess): src/iscm_kg/web/site.py.
+    # (started by ``build``; here the build waits for it, if it has not finished)
     with pipeline.stage("site", "Writing the static site…"):
-        site_files = web_site.write(pipeline, folder / "site")
+        site_files = site.wait()
 
     release.stats = compute(asserted, inferred)
     put("void.ttl", export.serialize_graph(_void(pipeline, release.stats, written), "ttl"))
