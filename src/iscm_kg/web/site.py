@@ -15,7 +15,8 @@ any web server (or none: the pages open from the file system):
 The release build writes into a fresh staging folder and swaps it in whole, so the files here are
 written plainly (no per-file fsync: several thousand small files). From ``PARALLEL_FROM``
 resources on, forked processes draw the plots and write the resource pages while this one writes
-the index pages (the bytes do not depend on it: ``tests/web/test_site.py``).
+the index pages (the bytes do not depend on it: ``tests/web/test_site.py``). ``Background`` runs
+all of it in a forked process of its own, which the release build starts before validating.
 """
 
 from __future__ import annotations
