@@ -77,11 +77,16 @@ class Inputs:
     """What the writers are made from, each computed once on first use."""
 
     def __init__(
-        self, pipeline: Pipeline, report: Report, pylode: subprocess.Popen | None = None
+        self,
+        pipeline: Pipeline,
+        report: Report,
+        pylode: subprocess.Popen | None = None,
+        site: web_site.Background | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.report = report
         self.pylode = pylode  # ontology_docs.start's child process, started before the exports
+        self.site = site  # the static site, being written by a forked process since validation
         self.written: dict[str, Written] = {}  # filled by the build, in table order
 
     @cached_property
@@ -178,6 +183,8 @@ def _query_csv(inputs: Inputs, artefact: Artefact) -> bytes:
 
 
 def _site(inputs: Inputs, _: Artefact, folder: Path) -> list[str]:
+    if inputs.site is not None:  # started by the build before validation: wait for it
+        return inputs.site.wait()
     return web_site.write(inputs.pipeline, folder)
 
 

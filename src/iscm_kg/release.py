@@ -29,6 +29,7 @@ from .errors import CheckFailed, InputError
 from .pipeline import Pipeline
 from .stats import Stats
 from .validate import Report
+from .web import site as web_site
 
 
 @dataclass
@@ -58,18 +59,23 @@ def build(pipeline: Pipeline, out: Path) -> Release:
         raise InputError(f"Cannot write {out}: it is a file, not a folder.")
     export.check_target(out, folder_ok=True)
     with _lock(out), _signals_interrupt():
-        report = pipeline.validate()
-        if not report.conforms:
-            raise CheckFailed(
-                "Validation failed; nothing was written.\n" + report.as_text().rstrip()
-            )
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         release = Release(out)
+        # The static site does not depend on validation: a forked process writes it meanwhile,
+        # on the other core (src/iscm_kg/web/site.py, ``Background``).
+        site = web_site.Background(pipeline, staging / "site")
         try:
-            _write_all(pipeline, report, staging, release)
+            site.start()
+            report = pipeline.validate()
+            if not report.conforms:
+                raise CheckFailed(
+                    "Validation failed; nothing was written.\n" + report.as_text().rstrip()
+                )
+            _write_all(pipeline, report, staging, release, site)
             os.chmod(staging, 0o777 & ~export._umask())
             _swap(staging, out)
         except BaseException:
+            site.cancel()
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return release
@@ -109,11 +115,18 @@ def _signals_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _write_all(pipeline: Pipeline, report: Report, folder: Path, release: Release) -> None:
+def _write_all(
+    pipeline: Pipeline,
+    report: Report,
+    folder: Path,
+    release: Release,
+    site: web_site.Background | None = None,
+) -> None:
     """Walk the table of artefacts (``artefacts.TABLE``) in order, writing each into ``folder``;
-    consecutive artefacts of one stage are timed together."""
+    consecutive artefacts of one stage are timed together. ``site``: the static site, already
+    being written by a forked process (the site artefact then waits for it)."""
     pylode = ontology_docs.start(pipeline.layout.ontology_files())  # on the other core meanwhile
-    inputs = artefacts.Inputs(pipeline, report, pylode)
+    inputs = artefacts.Inputs(pipeline, report, pylode, site)
     site_files: list[str] = []
     try:
         table = artefacts.expand(artefacts.TABLE, pipeline.queries)

@@ -11,11 +11,14 @@ query store because the store normalizes numeric literals ("23"^^xsd:positiveInt
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from sys import intern
+from typing import NamedTuple
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
@@ -32,9 +35,9 @@ TITLE = str(DCTERMS.title)
 _XSD_STRING = str(XSD.string)
 
 
-@dataclass(frozen=True, order=True)
-class Lit:
-    """A literal: its lexical form, language tag ('' if none) and datatype IRI."""
+class Lit(NamedTuple):
+    """A literal: its lexical form, language tag ('' if none) and datatype IRI. (A named tuple:
+    hundreds of thousands are made, hashed and compared, and a tuple does that in C.)"""
 
     value: str
     language: str = ""
@@ -44,8 +47,7 @@ class Lit:
 Value = str | Lit  # an IRI (or a blank node as "_:label") or a literal
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One statement about (or pointing at) a resource: the predicate, the other end, and
     whether only the reasoner states it."""
 
@@ -70,30 +72,39 @@ class Facts:
     """The reasoned graph as dictionaries: statements by subject and by object, types, names."""
 
     def __init__(self, asserted: Graph, inferred: Graph) -> None:
+        with no_gc():  # millions of small objects and no cycle among them (see ``no_gc``)
+            self._index(asserted, inferred)
+        self._names: dict[str, str] = {}
+
+    def _index(self, asserted: Graph, inferred: Graph) -> None:
         seen: dict[tuple[str, str, Value], bool] = {}
         for graph, is_asserted in ((asserted, True), (inferred, False)):
             for s, p, o in graph:
-                key = (_value(s), str(p), _value(o))
-                seen[key] = seen.get(key, False) or is_asserted
-        self._out: dict[str, list[Statement]] = defaultdict(list)
-        self._in: dict[str, list[Statement]] = defaultdict(list)
-        self._by_predicate: dict[tuple[str, str], list[Value]] = defaultdict(list)
-        self._inverse: dict[tuple[str, Value], list[str]] = defaultdict(list)
-        for (subject, predicate, obj), asserted in seen.items():
-            self._out[subject].append(Statement(predicate, obj, not asserted))
-            self._by_predicate[(subject, predicate)].append(obj)
-            if isinstance(obj, str):
-                self._in[obj].append(Statement(predicate, subject, not asserted))
-                self._inverse[(predicate, obj)].append(subject)
-        for statements in (*self._out.values(), *self._in.values()):
-            statements.sort(key=lambda s: (s.predicate, sort_key(s.other), s.inferred))
-        for values in (*self._by_predicate.values(), *self._inverse.values()):
-            values.sort(key=sort_key)
+                key = (_value(s), intern(str(p)), _value(o))
+                if is_asserted or key not in seen:
+                    seen[key] = is_asserted
+        out: dict[str, list[Statement]] = defaultdict(list)
+        into: dict[str, list[Statement]] = defaultdict(list)
+        by_predicate: dict[tuple[str, str], list[Value]] = defaultdict(list)
+        inverse: dict[tuple[str, Value], list[str]] = defaultdict(list)
+        for (subject, predicate, obj), is_asserted in seen.items():
+            out[subject].append(Statement(predicate, obj, not is_asserted))
+            by_predicate[(subject, predicate)].append(obj)
+            if type(obj) is str:
+                into[obj].append(Statement(predicate, subject, not is_asserted))
+                inverse[(predicate, obj)].append(subject)
+        for statements in (*out.values(), *into.values()):
+            if len(statements) > 1:
+                statements.sort(key=_statement_key)
+        for values in (*by_predicate.values(), *inverse.values()):
+            if len(values) > 1:
+                values.sort(key=sort_key)
+        self._out, self._in = out, into
+        self._by_predicate, self._inverse = by_predicate, inverse
         self.resources: list[str] = sorted(
-            {s for s in self._out if s.startswith(ID)} | {o for o in self._in if o.startswith(ID)}
+            {s for s in out if s.startswith(ID)} | {o for o in into if o.startswith(ID)}
         )
         self.resources_set = frozenset(self.resources)
-        self._names: dict[str, str] = {}
 
     # Look-ups -----------------------------------------------------------------------------
 
@@ -255,7 +266,23 @@ def _shorten(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _value(term: Node) -> Value:
+def _value(term: Node, _str=str.__str__) -> Value:
+    """A term as the index keeps it. Each IRI's text is kept once (``sys.intern``): the same
+    IRI recurs in many triples, and rdflib's terms are objects of their own."""
+    kind = type(term)
+    if kind is URIRef:
+        return intern(_str(term))
+    if kind is Literal:
+        if term.language:
+            return Lit(_str(term), term.language, "")
+        return Lit(_str(term), "", _str(term.datatype or _XSD_STRING))
+    if kind is BNode:
+        return "_:" + _str(term)
+    return _value_of_subclass(term)
+
+
+def _value_of_subclass(term: Node) -> Value:
+    """``_value`` for subclasses of rdflib's terms (the fast path above checks exact types)."""
     if isinstance(term, Literal):
         if term.language:
             return Lit(str(term), term.language, "")
@@ -263,6 +290,28 @@ def _value(term: Node) -> Value:
     if isinstance(term, BNode):
         return "_:" + str(term)
     return str(term)
+
+
+def _statement_key(s: Statement) -> tuple:
+    """The order of a node's statements: by predicate, then value, stated before inferred."""
+    return (s.predicate, sort_key(s.other), s.inferred)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Run a block with Python's cyclic garbage collector paused (restored afterwards).
+
+    Building the index makes a few million objects, none in a reference cycle; each burst of
+    allocations would otherwise start a collection that walks every object alive, the rdflib
+    graphs included (about half of the index's time on a graph of 200k triples). Nothing is
+    lost: objects without cycles are freed by reference counting all the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def literals(values: Iterable[Value]) -> list[Lit]:

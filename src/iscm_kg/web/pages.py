@@ -22,11 +22,13 @@ without reading the code, and every value is escaped by default.
 from __future__ import annotations
 
 import functools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from html import escape
 from importlib import resources as importlib_resources
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from rdflib.namespace import DCAT, DCTERMS, RDFS, VOID
@@ -36,7 +38,7 @@ from ..pipeline import Pipeline
 from . import plots as plot_module
 from .describe import DERIVED_FROM, Describer
 from .facts import ID, ISCM, Facts
-from .rdf import MEDIA_TYPES, describe, resource_iri, resource_path
+from .rdf import MEDIA_TYPES, describe, descriptions, resource_iri, resource_path
 from .view import Cell, Figure, Link, Note, Page, Quote, Section, Table, Term, cell, joined
 
 SITE_NAME = "ISCM-KG"
@@ -52,6 +54,12 @@ NAV = (
 ASSETS = ("site.css",)
 _DATASET = ID + "dataset"
 _I = ISCM
+
+
+class _Renderers(NamedTuple):
+    cell: Callable[[Cell], str]
+    section: Callable[[Section], str]
+    links: dict[str, object]
 
 
 class Site:
@@ -92,6 +100,7 @@ class Site:
             self._indexes[f"/classes/{slug}/"] = lambda s=slug: self._class_page(s)
         self._paths = sorted([*self._indexes, *(resource_path(r) for r in self.facts.resources)])
         self._template = _environment().get_template("page.html")
+        self._by_depth: dict[tuple[int, bool], _Renderers] = {}
         self._footer_text = self._footer()
 
     # The interface the server and the static site use --------------------------------------
@@ -124,6 +133,14 @@ class Site:
             return None
         return describe(self.facts, iri, fmt)
 
+    def rdf_all(self, path: str) -> dict[str, bytes]:
+        """The description of the resource at ``path`` in every format, by extension (each the
+        bytes ``rdf`` gives; empty if there is no resource there)."""
+        iri = resource_iri(path)
+        if iri is None or iri not in self._resources:
+            return {}
+        return descriptions(self.facts, iri)
+
     def plot(self, name: str) -> bytes | None:
         """The SVG of plot ``name`` (see ``plot_names``), drawn once."""
         name = name.removesuffix(".svg")
@@ -136,6 +153,13 @@ class Site:
     def plot_names(self) -> list[str]:
         return sorted(self._plots)
 
+    def run_plot_queries(self) -> None:
+        """Run the stored queries of every plot now and keep their rows, so that ``plot`` then
+        only draws (the static site draws them in a forked process)."""
+        for plot in self._plots.values():
+            for name, params in plot.queries:
+                self._run(name, dict(params))
+
     def asset(self, name: str) -> bytes | None:
         """A file of the site's look (the stylesheet), by name."""
         if name not in ASSETS:
@@ -147,15 +171,7 @@ class Site:
     def _render(self, page: Page, static: bool) -> bytes:
         from markupsafe import Markup
 
-        href = _linker(page.path, static)
-        render_cell = _cell_renderer(href)
-        render_section = _section_renderer(href, render_cell)
-        links = {
-            "css": href("/assets/site.css"),
-            "home": href("/"),
-            "nav": [(text, href(target)) for text, target in (*NAV, *self._extra(static))],
-            **{fmt: f"index.{fmt}" if static else f"?format={fmt}" for fmt in MEDIA_TYPES},
-        }
+        render_cell, render_section, links = self._renderers(page.path, static)
         shown = [s for s in page.sections if not s.is_empty or s.empty]
         html = self._template.render(
             page=page,
@@ -168,6 +184,25 @@ class Site:
             footer=self._footer_text,
         )
         return html.encode("utf-8")
+
+    def _renderers(self, path: str, static: bool) -> _Renderers:
+        """The link maker, cell and section renderers, and the template's links for a page at
+        ``path``: the same for every page at the same depth, so made once per depth."""
+        own = _file_of(path) if static else path
+        key = (own.count("/"), static)
+        found = self._by_depth.get(key)
+        if found is None:
+            href = _linker(path, static)
+            render_cell = _cell_renderer(href)
+            links = {
+                "css": href("/assets/site.css"),
+                "home": href("/"),
+                "nav": [(text, href(target)) for text, target in (*NAV, *self._extra(static))],
+                **{fmt: f"index.{fmt}" if static else f"?format={fmt}" for fmt in MEDIA_TYPES},
+            }
+            found = _Renderers(render_cell, _section_renderer(href, render_cell), links)
+            self._by_depth[key] = found
+        return found
 
     def _extra(self, static: bool) -> tuple[tuple[str, str], ...]:
         return () if static else self.extra_nav
@@ -685,13 +720,15 @@ def _linker(path: str, static: bool) -> Callable[[str], str]:
     return href
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 20)
 def _quoted(path: str) -> str:
     return quote(path, safe="/.-_~")
 
 
 def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], str]:
-    """Render a cell's parts as escaped HTML (faster than a template macro per part)."""
+    """Render a cell's parts as escaped HTML (faster than a template macro per part). A link or
+    a term recurs on many pages: each is rendered once for ``href`` and then looked up."""
+    done: dict[Link | Term, str] = {}
 
     def render(parts: Cell) -> str:
         out: list[str] = []
@@ -699,33 +736,36 @@ def _cell_renderer(href: Callable[[str], str]) -> Callable[[Cell], str]:
             kind = type(part)
             if kind is str:
                 out.append(escape(part, quote=False))
-            elif kind is Link:
-                title = f' title="{escape(part.title)}"' if part.title else ""
-                if part.external:
-                    out.append(
-                        f'<a class="ext" rel="external noopener" href="{escape(part.target)}"'
-                        f"{title}>{escape(part.text, quote=False)}</a>"
-                    )
-                else:
-                    out.append(
-                        f'<a href="{escape(href(part.target))}"{title}>'
-                        f"{escape(part.text, quote=False)}</a>"
-                    )
+            elif kind is Link or kind is Term:
+                html = done.get(part)
+                if html is None:
+                    html = done[part] = _link_html(part, href)
+                out.append(html)
             elif kind is Quote:
                 lang = f' lang="{escape(part.language)}"' if part.language else ""
                 out.append(f"<q{lang}>{escape(part.text, quote=False)}</q>")
             elif kind is Note:
                 out.append(f'<span class="note">{escape(part.text, quote=False)}</span>')
-            elif kind is Term:
-                out.append(
-                    f'<span class="term" title="{escape(part.iri)}">'
-                    f"{escape(part.text, quote=False)}</span>"
-                )
             else:
                 raise TypeError(f"Not a part of a cell: {part!r}")
         return "".join(out)
 
     return render
+
+
+def _link_html(part: Link | Term, href: Callable[[str], str]) -> str:
+    """A link or a term as HTML, its target made relative by ``href``."""
+    if type(part) is Term:
+        return (
+            f'<span class="term" title="{escape(part.iri)}">{escape(part.text, quote=False)}</span>'
+        )
+    title = f' title="{escape(part.title)}"' if part.title else ""
+    if part.external:
+        return (
+            f'<a class="ext" rel="external noopener" href="{escape(part.target)}"'
+            f"{title}>{escape(part.text, quote=False)}</a>"
+        )
+    return f'<a href="{escape(href(part.target))}"{title}>{escape(part.text, quote=False)}</a>'
 
 
 def _section_renderer(
@@ -794,19 +834,29 @@ def _origins(pipeline: Pipeline) -> dict[str, list[str]]:
             (layout.ontology, "ontology"),
         )
     ]
-    shown: dict[Path, str] = {}  # a few dozen files, named once each
+    # A few dozen (or hundred) files, named once each. Keyed by the path's text: comparing
+    # equal Path objects is slow, and each node's set holds Paths of its own.
+    shown: dict[str, str] = {}
 
     def show(path: Path) -> str:
-        if path not in shown:
-            resolved = Path(path).resolve()
-            shown[path] = Path(path).name
+        key = os.fspath(path)
+        found = shown.get(key)
+        if found is None:
+            resolved = Path(key).resolve()
+            found = Path(key).name
             for folder, name in folders:
                 if resolved.is_relative_to(folder):
-                    shown[path] = f"{name}/{resolved.relative_to(folder).as_posix()}"
+                    found = f"{name}/{resolved.relative_to(folder).as_posix()}"
                     break
-        return shown[path]
+            shown[key] = found
+        return found
 
-    return {str(node): sorted({show(p) for p in paths}) for node, paths in loaded.origins.items()}
+    lists: dict[tuple[str, ...], list[str]] = {}  # one list for every node of the same files
+    origins: dict[str, list[str]] = {}
+    for node, paths in loaded.origins.items():
+        names = tuple(sorted({show(p) for p in paths}))
+        origins[str(node)] = lists.setdefault(names, list(names))
+    return origins
 
 
 def _environment():

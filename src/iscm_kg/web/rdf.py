@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import functools
 import json
+import json.encoder
+
+import pyoxigraph as ox
 
 from .. import namespaces
 from .facts import ID, TYPE, Facts, Lit, Statement
@@ -30,35 +33,52 @@ _CONTEXT = {p: str(ns) for p, ns in sorted(namespaces.PREFIXES.items())}
 
 def describe(facts: Facts, iri: str, fmt: str) -> bytes:
     """The description of ``iri`` in ``fmt`` ("ttl", "nt" or "jsonld")."""
-    if fmt == "jsonld":
-        return _jsonld(iri, facts.out(iri))
-    import pyoxigraph as ox
-
-    subject = _ox(ox, iri)
-    triples = [
-        ox.Triple(subject, ox.NamedNode(s.predicate), _ox(ox, s.other)) for s in facts.out(iri)
-    ]
-    if fmt == "nt":
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    if fmt == "ttl":
-        text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES).decode(
-            "utf-8"
-        )
-        lines = text.split("\n")
-        head = sorted(line for line in lines if line.startswith("@prefix "))
-        body = [line for line in lines if not line.startswith("@prefix ")]
-        return ("\n".join(head) + "\n\n" + "\n".join(body)).encode("utf-8")
-    raise ValueError(f"Unknown format '{fmt}': use one of {', '.join(MEDIA_TYPES)}.")
+    if fmt not in MEDIA_TYPES:
+        raise ValueError(f"Unknown format '{fmt}': use one of {', '.join(MEDIA_TYPES)}.")
+    return descriptions(facts, iri, (fmt,))[fmt]
 
 
-def _ox(ox, term: str | Lit):
-    if isinstance(term, Lit):
-        if term.language:
-            return ox.Literal(term.value, language=term.language)
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or _XSD_STRING))
-    if term.startswith("_:"):
-        return ox.BlankNode(term[2:])
-    return ox.NamedNode(term)
+def descriptions(
+    facts: Facts, iri: str, formats: tuple[str, ...] = tuple(MEDIA_TYPES)
+) -> dict[str, bytes]:
+    """The description of ``iri`` in each of ``formats`` (the statements are converted once)."""
+    statements = facts.out(iri)
+    out: dict[str, bytes] = {}
+    triples = None
+    for fmt in formats:
+        if fmt == "jsonld":
+            out[fmt] = _jsonld(iri, statements)
+            continue
+        if triples is None:
+            subject = _ox(iri)
+            triples = [ox.Triple(subject, _named(s.predicate), _ox(s.other)) for s in statements]
+        if fmt == "nt":
+            out[fmt] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            text = ox.serialize(
+                triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES
+            ).decode("utf-8")
+            lines = text.split("\n")
+            head = sorted(line for line in lines if line.startswith("@prefix "))
+            body = [line for line in lines if not line.startswith("@prefix ")]
+            out[fmt] = ("\n".join(head) + "\n\n" + "\n".join(body)).encode("utf-8")
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 20)
+def _named(iri: str) -> ox.NamedNode:
+    """An IRI as a pyoxigraph term, made once (the same predicates and objects recur)."""
+    return ox.NamedNode(iri)
+
+
+def _ox(term: str | Lit) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if type(term) is str:
+        if term.startswith("_:"):
+            return ox.BlankNode(term[2:])
+        return _named(term)
+    if term.language:
+        return ox.Literal(term.value, language=term.language)
+    return ox.Literal(term.value, datatype=_named(term.datatype or _XSD_STRING))
 
 
 def _jsonld(iri: str, statements: list[Statement]) -> bytes:
@@ -70,12 +90,23 @@ def _jsonld(iri: str, statements: list[Statement]) -> bytes:
         key = _compact(statement.predicate)
         node.setdefault(key, []).append(_value(statement.other))  # type: ignore[union-attr]
     for values in node.values():
-        if isinstance(values, list):
-            values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        if isinstance(values, list) and len(values) > 1:
+            values.sort(key=json_order)
     document = {"@context": _CONTEXT, **node}
     # One line per node, keys sorted: Python's fast (C) JSON encoder only runs without indent.
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (text + "\n").encode("utf-8")
+
+
+_encode = json.encoder.encode_basestring  # how json.dumps(..., ensure_ascii=False) writes a str
+
+
+def json_order(value: str | dict[str, str]) -> str:
+    """``json.dumps(value, sort_keys=True, ensure_ascii=False)`` for a string or a flat object of
+    strings (a JSON-LD value), built directly: the order of a property's values."""
+    if type(value) is str:
+        return _encode(value)
+    return "{" + ", ".join(f"{_encode(k)}: {_encode(value[k])}" for k in sorted(value)) + "}"
 
 
 def _value(term: str | Lit) -> dict[str, str]:
@@ -90,7 +121,7 @@ def _value(term: str | Lit) -> dict[str, str]:
     return {"@value": term.value, "@type": _compact(term.datatype)}
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 20)
 def _compact(iri: str) -> str:
     """``iri`` as a compact IRI with a project prefix, if one fits (never for "_:" nodes)."""
     if iri.startswith("_:"):

@@ -51,7 +51,7 @@ Cell = tuple[Part, ...]
 
 def cell(*parts: Part | None) -> Cell:
     """A cell of the given parts, without the ``None``s and empty strings."""
-    return tuple(p for p in parts if p is not None and (type(p) is not str or p))
+    return tuple([p for p in parts if p is not None and (type(p) is not str or p)])
 
 
 def joined(parts: list[Part], separator: str = "; ") -> Cell:
