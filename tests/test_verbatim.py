@@ -140,6 +140,15 @@ def test_enough_literals_are_checked(checked: list[Checked]) -> None:
     assert not missing, f"no literal checked against {sorted(missing)}"
 
 
+def test_the_ontology_marks_exactly_these_properties_verbatim(ontology) -> None:
+    """The validation's fidelity check reads the list from the ontology (``iscm:verbatim true``):
+    it must be this one, which a person read from the data conventions."""
+    from iscm_kg import fidelity
+
+    marked = {str(p) for p in fidelity.verbatim_properties(ontology)}
+    assert marked == {str(ISCM[name]) for name in VERBATIM_PROPERTIES}
+
+
 def test_every_verbatim_property_is_checked(checked: list[Checked]) -> None:
     """Each verbatim property (rule 1 and the Annex III rows) has at least one checked literal."""
     seen = {item.prop for item in checked}

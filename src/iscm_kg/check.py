@@ -302,7 +302,7 @@ def check_graph(
                 delta |= new if old is None else new ^ old
         delta = {tuple(_rdflib(t) for t in triple) for triple in delta}
         try:
-            sigs = set(dependencies.signatures(shapes, graph)) | set(fidelity.READS)
+            sigs = set(dependencies.signatures(shapes, graph)) | set(fidelity.reads(graph))
         except dependencies.Unbounded:
             everything = True
         else:

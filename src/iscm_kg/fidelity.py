@@ -1,11 +1,12 @@
 """Source fidelity: every verbatim literal is in the source document its provenance names.
 
 docs/data-conventions.md, golden rule 1: quotations, wordings, entry-point cells, statements and
-the other verbatim properties below are copied from the source named by the node's
-``prov:wasDerivedFrom``. The four source documents are ``iscm:SourceDocument`` nodes whose
-``iscm:fileName`` names their text in ``sources/`` (shipped with the package, so the check works
-installed too). ``iscm_kg.verbatim`` decides "found"; this module finds what to check and, for a
-literal that is not found, the closest passage of the source, so a contributor sees what differs.
+the other properties the ontology marks ``iscm:verbatim true`` are copied from the source named
+by the node's ``prov:wasDerivedFrom``. The four source documents are ``iscm:SourceDocument``
+nodes whose ``iscm:fileName`` names their text in ``sources/`` (shipped with the package, so the
+check works installed too). ``iscm_kg.verbatim`` decides "found"; this module finds what to check
+and, for a literal that is not found, the closest passage of the source, so a contributor sees
+what differs.
 """
 
 from __future__ import annotations
@@ -30,41 +31,30 @@ from .validate import Report
 # The constraint component of a fidelity result in a validation report.
 SOURCE_FIDELITY = SHAPES.SourceFidelity
 
-# The properties whose literals are copied character for character from a source.
-VERBATIM_PROPERTIES: tuple[URIRef, ...] = tuple(
-    ISCM[name]
-    for name in (
-        "quotation",
-        "wording",
-        "action",
-        "engagement",
-        "statement",
-        "activity",
-        "objectiveLabel",
-        "legalGroundText",
-        "outcome",
-        "theme",
-        "profileDescription",
-        "profileType",
-        "mandate",
-        "thematicFocus",
-        "structure",
-        "geographicalCoverage",
-        "migrationEngagement",
-        "existingEngagement",
-        "roleInImplementation",
-        "comparativeAdvantage",
-        "challenge",
-    )
-)
-
 # Where the check looks, from a focus node: the steps the ``check`` command follows backwards to
 # find which nodes a change can make unfaithful (see ``iscm_kg.check``).
-READS: tuple[tuple[tuple[URIRef, bool], ...], ...] = (
-    *(((p, True),) for p in VERBATIM_PROPERTIES),
+_PROVENANCE_READS: tuple[tuple[tuple[URIRef, bool], ...], ...] = (
     ((PROV.wasDerivedFrom, True), (ISCM.fileName, True)),
     ((PROV.wasDerivedFrom, True), (RDF.type, True)),
 )
+
+
+def verbatim_properties(graph: Graph) -> tuple[URIRef, ...]:
+    """The properties whose literals are copied character for character from a source: those the
+    ontology marks ``iscm:verbatim true``."""
+    return tuple(
+        sorted(
+            p
+            for p, flag in graph.subject_objects(ISCM.verbatim)
+            if isinstance(p, URIRef) and isinstance(flag, Literal) and flag.value is True
+        )
+    )
+
+
+def reads(graph: Graph) -> tuple[tuple[tuple[URIRef, bool], ...], ...]:
+    """The paths the check reads from a focus node (for ``iscm_kg.check``'s dependency walk)."""
+    return (*(((p, True),) for p in verbatim_properties(graph)), *_PROVENANCE_READS)
+
 
 _WORD = re.compile(r"\S+")
 
@@ -119,7 +109,7 @@ def check(
     found: list[Unfaithful] = []
     missing: set[str] = set()
     checked = 0
-    for prop in VERBATIM_PROPERTIES:
+    for prop in verbatim_properties(graph):
         for node, value in graph.subject_objects(prop):
             if not isinstance(node, URIRef) or not isinstance(value, Literal):
                 continue

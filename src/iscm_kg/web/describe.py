@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from rdflib.namespace import DCTERMS, ORG, PROV, RDFS, SKOS
 
 from .. import namespaces
-from ..fidelity import VERBATIM_PROPERTIES
 from .facts import ISCM, SCHEMA, TYPE, Facts, Lit, Value, is_resource
 from .rdf import resource_path
 from .view import Cell, Link, Note, Page, Quote, Section, Table, Term, cell, joined
@@ -38,10 +37,8 @@ _SKOS = str(SKOS)
 _DCT = str(DCTERMS)
 _RDFS = str(RDFS)
 DERIVED_FROM = str(PROV.wasDerivedFrom)
+VERBATIM = _I + "verbatim"
 SOURCE = str(DCTERMS.source)
-# Literals copied verbatim from a source (docs/data-conventions.md): shown as quotations. One list
-# for the pages and the fidelity check (it had drifted: outcome and theme were missing here).
-VERBATIM = {str(p) for p in VERBATIM_PROPERTIES}
 _SUMMARY = [
     (_SKOS + "altLabel", "Also called"),
     (_SKOS + "definition", "Definition"),
@@ -97,6 +94,13 @@ class Describer:
         self.f = facts
         self.origins = origins
         f = facts
+        # Literals copied verbatim from a source (docs/data-conventions.md), shown as quotations:
+        # the properties the ontology marks ``iscm:verbatim true``, as the fidelity check reads it.
+        self.verbatim = frozenset(
+            p
+            for p in f.subjects_in(_I)
+            if any(isinstance(v, Lit) and v.value in ("true", "1") for v in f.objects(p, VERBATIM))
+        )
         self.work_versions = {d for d in f.resources if f.value(d, _I + "isVersionOf") is not None}
         self.objectives = sorted(
             f.instances(_I + "Objective"),
@@ -143,7 +147,7 @@ class Describer:
         return Link(label or term, term, title=term)
 
     def value_part(self, predicate: str, term: Value) -> Link | Term | Quote | str:
-        if isinstance(term, Lit) and predicate in VERBATIM:
+        if isinstance(term, Lit) and predicate in self.verbatim:
             return Quote(term.value, term.language)
         return self.link(term)
 

@@ -130,6 +130,10 @@ class Facts:
             return ""
         return min(literals, key=lambda v: (v.language not in ("en", ""), v.value)).value
 
+    def subjects_in(self, namespace: str) -> list[str]:
+        """Every subject whose IRI starts with ``namespace`` (the ontology's terms, for one)."""
+        return sorted(s for s in self._out if s.startswith(namespace))
+
     def subjects(self, predicate: str, obj: Value) -> list[str]:
         return self._inverse.get((str(predicate), obj), [])
 
