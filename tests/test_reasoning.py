@@ -23,9 +23,21 @@ SYNTHETIC = ROOT / "benchmarks" / "synthetic.py"
 FIXTURES = sorted((ROOT / "tests" / "shapes").glob("*/invalid.ttl"))
 
 
+_OWLRL: dict[frozenset, reason.Reasoned] = {}
+
+
+def _owlrl(asserted: Graph) -> reason.Reasoned:
+    """owlrl's own result, once per distinct set of triples in this module (the synthetic graph
+    at scale 1 holds the shipped triples: owlrl's 12 s are then not spent twice)."""
+    key = frozenset(asserted)
+    if key not in _OWLRL:
+        _OWLRL[key] = reason.reason(asserted, "owlrl")
+    return _OWLRL[key]
+
+
 def assert_same(asserted: Graph) -> None:
     fast = reason.reason(asserted, "fast")
-    reference = reason.reason(asserted, "owlrl")
+    reference = _owlrl(asserted)
     assert set(fast.inferred) == set(reference.inferred)
     assert sorted(fast.errors) == sorted(reference.errors)
     assert (fast.dropped, fast.by_predicate) == (reference.dropped, reference.by_predicate)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from helpers import files as _files
 from helpers import synthetic as _synthetic
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
-from iscm_kg import query, resources, verbatim
+from iscm_kg import load, query, resources, verbatim
 from iscm_kg.namespaces import ISCM
 from iscm_kg.pipeline import Pipeline
 
@@ -63,12 +63,8 @@ def test_an_existing_folder_that_is_not_ours_is_not_replaced(tmp_path: Path) -> 
 @pytest.mark.parametrize("scale", [2, 3])
 def test_about_n_times_the_real_asserted_triples(scale: int, tmp_path: Path, pipeline) -> None:
     out = synthetic.generate(scale, tmp_path / f"scale-{scale}")
-    graph = Graph()
-    for path in sorted(out.rglob("*.ttl")):
-        graph.parse(path, format="turtle")
-    real_data = Graph()
-    for path in resources.layout().data_files():
-        real_data.parse(path, format="turtle")
+    graph = load.load(sorted(out.rglob("*.ttl"))).graph
+    real_data = load.load(resources.layout().data_files()).graph
     real_asserted = len(pipeline.asserted)  # data, ontology and the stored-query catalog
     asserted = len(graph) + real_asserted - len(real_data)
     assert 0.75 * scale * real_asserted <= asserted <= 1.25 * scale * real_asserted
