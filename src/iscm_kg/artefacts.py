@@ -109,7 +109,7 @@ class Inputs:
 
     @cached_property
     def stats(self) -> Stats:
-        return compute(self.pipeline.asserted, self.pipeline.inferred)
+        return compute(self.pipeline.asserted, self.pipeline.inferred, self.pipeline.store.union())
 
     @cached_property
     def query_titles(self) -> dict[str, str]:

@@ -422,7 +422,7 @@ def export_command(
 def stats_command(ctx: click.Context, fmt: str) -> None:
     pipeline = _pipeline(ctx)
     pipeline.reason()
-    result = stats.compute(pipeline.asserted, pipeline.inferred)
+    result = stats.compute(pipeline.asserted, pipeline.inferred, pipeline.store.union())
     sys.stdout.write(result.as_json() if fmt == "json" else result.as_text())
 
 

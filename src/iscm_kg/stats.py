@@ -50,9 +50,11 @@ def _short(term: URIRef) -> str:
     return text
 
 
-def compute(asserted: Graph, inferred: Graph) -> Stats:
-    """Count over the asserted graph, with class memberships from the reasoned one."""
-    full = asserted + inferred
+def compute(asserted: Graph, inferred: Graph, full: Graph | None = None) -> Stats:
+    """Count over the asserted graph, with class memberships from the reasoned one. ``full``:
+    the two graphs' union where the caller holds it already (a copy costs seconds at scale)."""
+    if full is None:
+        full = asserted + inferred
     classes: dict[str, int] = {}
     for cls in sorted(set(full.objects(None, RDF.type))):
         if isinstance(cls, URIRef) and str(cls).startswith(str(ISCM)):
