@@ -354,7 +354,7 @@ def _problems(
                 file=file,
                 line=line,
                 node=_node(focus),
-                prop=_path(results, result, names),
+                prop=validate._path_text(results, result, names),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 rule=rule,
                 value="" if value is None else _value(value),
@@ -384,16 +384,6 @@ def _value(node: Node) -> str:
         text = str(node)
         return f"\u201c{text[:77] + '…' if len(text) > 80 else text}\u201d"
     return _node(node)
-
-
-def _path(results: Graph, result: Node, names: Graph) -> str:
-    path = results.value(result, SH.resultPath)
-    if path is None:
-        return ""
-    inverse = results.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + validate._short(names, inverse)
-    return validate._short(names, path)
 
 
 class _LineFinder:
