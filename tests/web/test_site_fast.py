@@ -178,19 +178,88 @@ def test_the_site_written_in_the_background_is_the_same(
         ).read_bytes()
 
 
+def _processes(field: int, value: int) -> set[int]:
+    """The live processes (zombies excluded) whose parent (``field`` 1) or process group
+    (``field`` 2) is ``value``, read from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it has ended meanwhile
+            continue
+        if fields[0] != "Z" and int(fields[field]) == value:  # state, ppid, pgrp
+            found.add(int(entry.name))
+    return found
+
+
+def _group(pgid: int) -> set[int]:
+    return _processes(2, pgid)
+
+
+def _alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(pid)
+    return out
+
+
+def _gone(pgid: int, workers: set[int]) -> bool:
+    """True once no process of the group and none of the workers seen is left (init reaps the
+    killed workers)."""
+    deadline = time.monotonic() + 30
+    while (_group(pgid) or _alive(workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _group(pgid) and not _alive(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_cancel_stops_the_writer_and_its_workers(pipeline, tmp_path: Path) -> None:
-    """Cancelled while it writes, the process and its pool stop: no file appears afterwards."""
+    """Cancelled while it writes, the process and its pool stop: no process of its group is
+    left and no file appears afterwards."""
     folder = tmp_path / "site"
     pending = site_module.Background(pipeline, folder, workers=2)
     pending.start()
+    assert pending._process is not None
+    pid = pending._process.pid
     deadline = time.monotonic() + 60
-    while not (folder / "id").is_dir() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    pending.cancel()
-    assert pending._process is not None and not pending._process.is_alive()
+    try:  # until the process and its two workers write pages
+        while len(_group(pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        while not any((folder / "id").glob("*/*")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(_group(pid)) == 3 and any((folder / "id").glob("*/*"))
+        workers = _processes(1, pid)
+        assert len(workers) == 2
+    finally:
+        pending.cancel()
+    assert not pending._process.is_alive() and pending._process.exitcode == -9
+    assert _gone(pid, workers)
     written = sorted(p for p in folder.rglob("*"))
     time.sleep(1.0)
     assert sorted(p for p in folder.rglob("*")) == written
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("after", [0.0, 0.05, 0.2, 0.5])
+def test_cancel_at_any_moment_leaves_no_process(pipeline, tmp_path: Path, after: float) -> None:
+    """Cancelled at once, or while its pool is being forked: the cancel returns with every
+    process of the group stopped (a SIGTERM unwound by an exception used to land in a fork's
+    lock handling, hang the process and leave its workers behind)."""
+    pending = site_module.Background(pipeline, tmp_path / "site", workers=2)
+    pending.start()
+    assert pending._process is not None
+    time.sleep(after)
+    workers = _processes(1, pending._process.pid)
+    pending.cancel()
+    assert not pending._process.is_alive()
+    assert _gone(pending._process.pid, workers)
 
 
 def test_an_error_in_the_background_is_raised_by_wait(pipeline, tmp_path: Path) -> None:

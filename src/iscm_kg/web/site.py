@@ -26,7 +26,7 @@ import multiprocessing as mp
 import os
 import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -198,11 +198,15 @@ class Background:
         self._conn, theirs = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_write_in_background,
-            args=(pipeline, self.folder, self.workers, theirs),
+            args=(pipeline, self.folder, self.workers, theirs, self._conn),
             name="iscm-kg-site",
         )
         self._process.start()
         theirs.close()
+        # its own process group, for ``cancel`` (it sets it too: whichever runs first; an error
+        # means it has already set it, or already stopped)
+        with suppress(OSError):
+            os.setpgid(self._process.pid, self._process.pid)
 
     def wait(self) -> list[str]:
         """The written files, as ``write`` gives them; the process's own error, raised again
@@ -226,27 +230,33 @@ class Background:
 
     def cancel(self) -> None:
         """Stop the process and its workers if it still runs (the folder is the caller's to
-        remove, once this returns)."""
+        remove, once this returns).
+
+        The process leads a process group of its own, which its pool's workers join when they
+        are forked; one ``SIGKILL`` to the group stops them all at once, wherever each one is.
+        (A ``SIGTERM`` unwound by an exception could land inside a fork's lock handling and
+        leave the process hung, and killing it alone would leave its workers behind.)"""
         process = self._process
         if process is None or process.pid is None:
             return
-        if process.is_alive():
-            process.terminate()  # SIGTERM: it stops its workers, then itself
-            process.join(30)
-        if process.is_alive():  # pragma: no cover - it did not stop in time
-            process.kill()
+        with suppress(ProcessLookupError, PermissionError):  # else the group has ended already
+            os.killpg(process.pid, signal.SIGKILL)
         process.join()
         if self._conn is not None:
             self._conn.close()
 
 
 def _write_in_background(
-    pipeline: Pipeline, folder: Path, workers: int | None, conn: Connection
+    pipeline: Pipeline, folder: Path, workers: int | None, conn: Connection, ours: Connection
 ) -> None:
-    # Ctrl-C is the caller's to handle (it cancels us); SIGTERM (``cancel``) unwinds quietly,
-    # so that the pool of workers is stopped on the way out.
+    # The caller's end of the pipe, inherited by the fork: closed, so that a caller that has
+    # gone away makes the answer's ``send`` fail rather than wait for a reader forever.
+    ours.close()
+    # A process group of its own (see ``Background.cancel``); Ctrl-C is the caller's to handle
+    # (it cancels us); a SIGTERM from elsewhere stops the group, workers included.
+    os.setpgid(0, 0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit)
+    signal.signal(signal.SIGTERM, _stop_group)
     try:
         conn.send(("ok", write(pipeline, folder, workers=workers)))
     except BaseException as exc:  # every failure goes back to the caller, raised there
@@ -258,8 +268,10 @@ def _write_in_background(
         conn.close()
 
 
-def _exit(_signum: int, _frame: object) -> None:
-    raise SystemExit(1)
+def _stop_group(signum: int, _frame: object) -> None:
+    if os.getpgid(0) == os.getpid():  # the background process, leader of the group
+        os.killpg(0, signal.SIGKILL)
+    os._exit(128 + signum)  # a pool worker forked before its initializer reset the handler
 
 
 def _quiet() -> None:
