@@ -37,11 +37,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
+
+from . import sparql_text
 
 # The predicates the fast path understands on a shape (anything else in the sh: namespace, or
 # the SHACL-AF vocabulary, makes it decline).
@@ -267,7 +270,6 @@ class Checker:
         self._instances: dict[Node, set[Node]] = {}
         self._census: Census | None = None
         self._compiled_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
-        self._plans: dict[str, _Plan | None] = {}
         self.engines: dict[Node, str] = {}  # SPARQL constraint -> "oxigraph" or "rdflib"
 
     def violations(self) -> list[Result]:
@@ -444,9 +446,7 @@ class Checker:
         self, shape: _Shape, constraint: _Sparql, focus: set[Node]
     ) -> list[Result]:
         namespaces = {p: str(ns) for p, ns in self.data.namespaces()}
-        if constraint.text not in self._plans:  # a shape reached twice (sh:node) plans once
-            self._plans[constraint.text] = _plan(constraint.text, namespaces)
-        plan = self._plans[constraint.text]
+        plan = _planned(constraint.text, sparql_text.names_of(namespaces))
         on_oxigraph = plan is not None and all(isinstance(f, URIRef) for f in focus)
         if on_oxigraph:
             on_oxigraph = self.census().safe_for(plan)
@@ -480,12 +480,7 @@ class Checker:
         self, text: str, focus: Iterable[Node]
     ) -> list[tuple[Node, Node | None, Node | None]]:
         """Per focus node, as pyshacl runs it: ``$this`` pre-bound, the graph's prefixes known."""
-        from rdflib.plugins.sparql import prepareQuery
-
-        from . import namespaces
-
-        namespaces.no_graph_loading()
-        prepared = prepareQuery(text, initNs=dict(self.data.namespaces()))
+        prepared = sparql_text.prepare(text, self.data.namespaces())
         rows = []
         for f in focus:
             for row in self.data.query(prepared, initBindings={"this": f}):
@@ -712,6 +707,12 @@ _FUNCTIONS = {
 }
 _ARITHMETIC = {"AdditiveExpression", "MultiplicativeExpression", "UnaryMinus", "UnaryPlus"}
 _SIMPLE_REGEX = re.compile(r"[A-Za-z0-9^$.*+?/\\ -]*")
+
+
+@lru_cache(maxsize=256)
+def _planned(text: str, names: sparql_text.Names) -> _Plan | None:
+    """``_plan`` once per text, namespaces and process (parsing the text is most of its cost)."""
+    return _plan(text, dict(names))
 
 
 def _plan(text: str, namespaces: dict[str, str]) -> _Plan | None:

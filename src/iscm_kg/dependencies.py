@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
+
+from . import sparql_text
 
 Step = tuple[URIRef | None, bool]  # (predicate or None for any, True = subject to object)
 Signature = tuple[Step, ...]
@@ -129,7 +130,7 @@ def _sparql(text: str, prefixes: dict[str, str], fan: Fan) -> set[Signature]:
     that is cheapest to follow backwards in this graph is taken (``Fan``), so that a change to one
     paragraph does not reach every paragraph of its document through a join on the document.
     """
-    query = prepareQuery(text, initNs=prefixes)
+    query = sparql_text.prepare(text, prefixes)
     edges = list(_patterns(query.algebra, ()))
     literal = {o for _, p, o, _ in edges if isinstance(p, URIRef) and fan.literal_only(p)}
     literal |= {o for _, _, o, _ in edges if isinstance(o, Literal)}

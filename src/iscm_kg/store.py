@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from . import namespaces
+from . import namespaces, sparql_text
 
 GRAPH = Namespace(namespaces.BASE + "graph/")
 ASSERTED = GRAPH.asserted
@@ -40,7 +39,6 @@ class MemoryStore:
     def __init__(self) -> None:
         self._graphs: dict[URIRef, Graph] = {}
         self._union: Graph | None = None
-        self._prepared: dict[str, Any] = {}
 
     def put(self, name: URIRef, graph: Graph) -> None:
         self._graphs[name] = graph
@@ -61,12 +59,7 @@ class MemoryStore:
         return self._union
 
     def select(self, sparql: str) -> SelectResult:
-        if sparql not in self._prepared:  # rdflib's parser is slow: parse each text once
-            from rdflib.plugins.sparql import prepareQuery
-
-            namespaces.no_graph_loading()
-            self._prepared[sparql] = prepareQuery(sparql)
-        result = self.union().query(self._prepared[sparql])
+        result = self.union().query(sparql_text.prepare(sparql))  # parsed once per process
         variables = tuple(str(v) for v in result.vars or ())
         rows = tuple(tuple(row[v] for v in (result.vars or ())) for row in result)
         return SelectResult(variables, rows)

@@ -30,7 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from . import namespaces
+from . import namespaces, sparql_text
 from .errors import InputError
 from .load import Loaded
 
@@ -103,7 +103,8 @@ def _component(graph: Graph, node: Node | None) -> str:
 
 
 class PreparedQueryGraph(Graph):
-    """A view of another graph's store whose ``query`` parses each SPARQL text only once.
+    """A view of another graph's store whose ``query`` parses each SPARQL text only once per
+    process (``sparql_text.prepare``).
 
     A text is prepared with the namespaces ``Graph.query`` would give it (the graph's own unless
     ``initNs`` is passed), so the prepared query means what the text would have meant.
@@ -115,7 +116,6 @@ class PreparedQueryGraph(Graph):
             identifier=graph.identifier,
             namespace_manager=graph.namespace_manager,
         )
-        self._prepared: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
 
     def query(  # type: ignore[override]
         self,
@@ -128,14 +128,7 @@ class PreparedQueryGraph(Graph):
         **kwargs: Any,
     ):
         if isinstance(query_object, str) and processor == "sparql" and not kwargs:
-            names = initNs or dict(self.namespaces())
-            key = (query_object, tuple(sorted((p, str(ns)) for p, ns in names.items())))
-            prepared = self._prepared.get(key)
-            if prepared is None:
-                from rdflib.plugins.sparql import prepareQuery
-
-                prepared = self._prepared[key] = prepareQuery(query_object, initNs=names)
-            query_object = prepared
+            query_object = sparql_text.prepare(query_object, initNs or self.namespaces())
         return super().query(
             query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
         )

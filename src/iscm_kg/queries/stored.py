@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import namespaces
+from .. import sparql_text
 from ..errors import QueryError
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -142,23 +142,17 @@ def check_text(query: StoredQuery) -> None:
         raise QueryError(f"{query.name}: the query needs an explicit WHERE {{ … }} group.")
 
 
-_PREPARED: dict[str, object] = {}
-
-
 def prepare(text: str, name: str) -> object:
-    """Parse with rdflib (once per text) to report a syntax error by line and column."""
-    if text not in _PREPARED:
-        from pyparsing import ParseException
-        from rdflib.plugins.sparql import prepareQuery
+    """Parse with rdflib (once per text and process) to report a syntax error by line and
+    column."""
+    from pyparsing import ParseException
 
-        namespaces.no_graph_loading()  # never let a query make rdflib fetch graphs
-        try:
-            _PREPARED[text] = prepareQuery(text)
-        except ParseException as exc:
-            raise QueryError(
-                f"{name}: SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
-                f"{exc.line.strip()!r}."
-            ) from None
-        except Exception as exc:  # rdflib raises plain exceptions for unknown prefixes etc.
-            raise QueryError(f"{name}: the query cannot be parsed: {exc}.") from None
-    return _PREPARED[text]
+    try:
+        return sparql_text.prepare(text)
+    except ParseException as exc:
+        raise QueryError(
+            f"{name}: SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
+            f"{exc.line.strip()!r}."
+        ) from None
+    except Exception as exc:  # rdflib raises plain exceptions for unknown prefixes etc.
+        raise QueryError(f"{name}: the query cannot be parsed: {exc}.") from None
