@@ -45,3 +45,27 @@ def test_a_bad_text_raises_every_time() -> None:
             sparql_text.prepare("SELECT ?o WHERE { ", {})
     with pytest.raises(Exception, match="Unknown namespace prefix : nope"):
         sparql_text.prepare("SELECT ?o WHERE { nope:a nope:b ?o }")
+
+
+EX_IRI, O_IRI = "<http://example.org/>", "<http://example.org/o/>"
+BODY = "SELECT ?o WHERE { ex:a ex:p ?o }"
+
+
+def test_prefix_declarations_in_another_order_share_one_prepared_query() -> None:
+    one = f"PREFIX ex: {EX_IRI}\nPREFIX o: {O_IRI}\n{BODY}"
+    two = f"PREFIX o: {O_IRI}\n  PREFIX ex: {EX_IRI}\n{BODY}"
+    assert sparql_text.prepare(two) is sparql_text.prepare(one)
+    twice = f"PREFIX ex: {O_IRI}\nPREFIX ex: {EX_IRI}\n{BODY}"
+    swapped = f"PREFIX ex: {EX_IRI}\nPREFIX ex: {O_IRI}\n{BODY}"
+    graph = Graph()
+    graph.add((EX.a, EX.p, Literal("found")))
+    assert [row.o for row in graph.query(sparql_text.prepare(twice))] == [Literal("found")]
+    assert list(graph.query(sparql_text.prepare(swapped))) == []  # the later declaration wins
+
+
+def test_a_syntax_error_is_reported_at_its_own_line() -> None:
+    text = f"PREFIX o: {O_IRI}  PREFIX ex: {EX_IRI}\nSELECT ?o WHERE {{\n ex:a ex:p ?o ."
+    for _ in range(2):
+        with pytest.raises(ParseException) as raised:
+            sparql_text.prepare(text)
+        assert raised.value.lineno == 3

@@ -5,18 +5,23 @@ more than running it on a small graph. A prepared query holds only the query's a
 prologue (rdflib evaluates it against whatever graph it is given, with the bindings passed at
 that call), so one prepared copy serves every graph and every validation of this process. The
 key is the text and the namespaces it is prepared with, so a text means what it would have meant
-if parsed again.
+if parsed again. Leading ``PREFIX`` declarations count in any order (pySHACL writes a
+constraint's declarations in an order that changes each time the shapes are read): reordering
+them changes nothing when no prefix is declared twice.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from . import namespaces
 
 Names = tuple[tuple[str, str], ...]
+
+_PROLOGUE = re.compile(r"(?:\s*PREFIX\s+[A-Za-z0-9_.-]*:\s*<[^<>\s]*>)+", re.IGNORECASE)
+_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z0-9_.-]*):\s*<([^<>\s]*)>", re.IGNORECASE)
 
 
 def names_of(prefixes: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Names:
@@ -30,12 +35,32 @@ def names_of(prefixes: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> 
 def prepare(text: str, prefixes: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None):
     """rdflib's ``prepareQuery(text, initNs=prefixes)``, parsed once per process. Raises what
     ``prepareQuery`` raises (never cached)."""
-    return _prepare(text, names_of(prefixes))
+    names = names_of(prefixes)
+    key = _key(text)
+    found = _PREPARED.get((key, names))
+    if found is None:
+        from rdflib.plugins.sparql import prepareQuery
+
+        namespaces.no_graph_loading()  # never let a query make rdflib fetch graphs
+        found = prepareQuery(text, initNs=dict(names))  # the text itself: errors keep their lines
+        if len(_PREPARED) >= _LIMIT:
+            _PREPARED.pop(next(iter(_PREPARED)))  # the oldest
+        _PREPARED[(key, names)] = found
+    return found
 
 
-@lru_cache(maxsize=1024)
-def _prepare(text: str, names: Names):
-    from rdflib.plugins.sparql import prepareQuery
+_PREPARED: dict[tuple[str, Names], Any] = {}
+_LIMIT = 1024
 
-    namespaces.no_graph_loading()  # never let a query make rdflib fetch graphs
-    return prepareQuery(text, initNs=dict(names))
+
+def _key(text: str) -> str:
+    """The text with its leading ``PREFIX`` declarations sorted (unless a prefix is declared
+    twice, where the order matters)."""
+    prologue = _PROLOGUE.match(text)
+    if prologue is None:
+        return text
+    declared = _DECLARATION.findall(prologue.group(0))
+    if len({prefix for prefix, _ in declared}) != len(declared):
+        return text
+    head = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(declared))
+    return head + text[prologue.end() :]
