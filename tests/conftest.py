@@ -79,10 +79,23 @@ def report(pipeline: Pipeline):
 
 
 @pytest.fixture(scope="session")
-def built(pipeline: Pipeline, report, tmp_path_factory: pytest.TempPathFactory) -> release.Release:
-    """A complete release built from the shipped data, as ``iscm-kg build`` writes it."""
-    out = tmp_path_factory.mktemp("release") / "dist"
-    return release.build(pipeline, out)
+def built(pipeline: Pipeline, report, cache_folder: Path) -> release.Release:
+    """A complete release built from the shipped data, as ``iscm-kg build`` writes it: once per
+    test run, by the first xdist worker that asks (the others wait on a lock, then read what it
+    wrote; no test changes it)."""
+    import fcntl
+    import pickle
+
+    folder = cache_folder.parent / "iscm-kg-release"
+    folder.mkdir(parents=True, exist_ok=True)
+    done = folder / "release.pickle"
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        made = release.build(pipeline, folder / "dist")
+        done.write_bytes(pickle.dumps(made))
+        return made
 
 
 @pytest.fixture(scope="session")
