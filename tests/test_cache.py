@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -35,15 +36,24 @@ def data(tmp_path: Path) -> Path:
     return copy_data(tmp_path / "data")
 
 
+def seeded(folder: Path, data: Path, cache_folder: Path, pipeline: Pipeline) -> Path:
+    """``folder`` holding a copy of the session cache's entry for ``data`` (a copy of the
+    shipped data: the same key, the files are named relative to the data folder), as a first
+    ``query`` would have left it; the session's pipeline has made that entry."""
+    key = Pipeline(resources.layout(data)).key()
+    assert key == pipeline.key()
+    shutil.copytree(cache_folder / key, folder / key)
+    return folder
+
+
 def entries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def test_a_changed_data_file_is_seen_by_the_next_query(
-    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path, cache_folder, pipeline
 ) -> None:
-    folder = tmp_path / "cache"
-    assert MIDWA in names(capsys, data, folder)
+    folder = seeded(tmp_path / "cache", data, cache_folder, pipeline)
     assert MIDWA in names(capsys, data, folder)  # from the cache
     assert len(entries(folder)) == 1
     path = data / MIDWA_FILE
@@ -60,9 +70,14 @@ def test_a_changed_data_file_is_seen_by_the_next_query(
 
 @pytest.mark.parametrize("damage", ["truncate", "delete", "manifest"])
 def test_a_damaged_entry_is_rebuilt_not_trusted(
-    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path, damage: str
+    capsys: pytest.CaptureFixture[str],
+    data: Path,
+    tmp_path: Path,
+    damage: str,
+    cache_folder: Path,
+    pipeline: Pipeline,
 ) -> None:
-    folder = tmp_path / "cache"
+    folder = seeded(tmp_path / "cache", data, cache_folder, pipeline)
     before = names(capsys, data, folder)
     (entry,) = entries(folder)
     part = entry / "reasoned"
