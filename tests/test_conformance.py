@@ -353,15 +353,6 @@ def test_conforming_data_never_calls_pyshacl(
         validate.validate(real, shapes, validator="pyshacl")
 
 
-def test_the_empty_report_is_pyshacls(real: Graph, shapes: Graph) -> None:
-    reference_report = validate.validate(real, shapes, validator="pyshacl")
-    fast_report = validate.validate(real, shapes)
-    assert fast_report.conforms and reference_report.conforms
-    assert fast_report.nodes_validated == reference_report.nodes_validated
-    assert fast_report.results_graph.isomorphic(reference_report.results_graph)
-    assert fast_report.as_json() == reference_report.as_json()
-
-
 # ----------------------------------------------------------------------------------------------
 # End to end: `iscm-kg validate` with the fast check and with pyshacl only
 # ----------------------------------------------------------------------------------------------
