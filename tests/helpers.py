@@ -81,25 +81,28 @@ def copy_data(target: Path) -> Path:
 # ---- graphs ------------------------------------------------------------------------------------
 
 
+def split_blank(graph):
+    """(the triples without a blank node as a set, the triples with one as a graph)."""
+    from rdflib import BNode, Graph
+
+    ground, blank = set(), Graph()
+    for triple in graph:
+        if any(isinstance(term, BNode) for term in triple):
+            blank.add(triple)
+        else:
+            ground.add(triple)
+    return ground, blank
+
+
 def same_graph(one, other) -> bool:
     """``rdflib.compare.isomorphic(one, other)``, faster on graphs with few blank nodes.
 
     A blank-node bijection leaves every triple without blank nodes unchanged, so two graphs are
     isomorphic exactly when their ground triples are equal and their triples with blank nodes
     are isomorphic; rdflib's canonical hashing then runs on those few triples only."""
-    from rdflib import BNode, Graph
     from rdflib.compare import isomorphic
 
-    def parts(graph) -> tuple[set, Graph]:
-        ground, blank = set(), Graph()
-        for triple in graph:
-            if any(isinstance(term, BNode) for term in triple):
-                blank.add(triple)
-            else:
-                ground.add(triple)
-        return ground, blank
-
-    (ground, blank), (other_ground, other_blank) = parts(one), parts(other)
+    (ground, blank), (other_ground, other_blank) = split_blank(one), split_blank(other)
     return ground == other_ground and isomorphic(blank, other_blank)
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from helpers import split_blank
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
@@ -29,21 +30,11 @@ def _reference(paths: list[Path]) -> tuple[Graph, dict]:
     return merged, dict(origins)
 
 
-def _split(graph: Graph) -> tuple[set, Graph]:
-    ground, blank = set(), Graph()
-    for triple in graph:
-        if any(isinstance(x, BNode) for x in triple):
-            blank.add(triple)
-        else:
-            ground.add(triple)
-    return ground, blank
-
-
 def _same(paths: list[Path]) -> int:
     loaded = load.load(paths)
     expected, origins = _reference(paths)
     assert len(loaded.graph) == len(expected)
-    ours, theirs = _split(loaded.graph), _split(expected)
+    ours, theirs = split_blank(loaded.graph), split_blank(expected)
     assert ours[0] == theirs[0]  # the triples without a blank node: equal
     assert to_isomorphic(ours[1]) == to_isomorphic(theirs[1])  # the others: equal up to naming
     named = {s: p for s, p in loaded.origins.items() if not isinstance(s, BNode)}

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import split_blank
 from helpers import synthetic as _synthetic
 from rdflib import BNode, Graph
 from rdflib.compare import to_isomorphic
@@ -32,12 +33,7 @@ def _owlrl(asserted: Graph) -> reason.Reasoned:
     synthetic graph at scale 1 is the shipped data, its ontology parsed again with new blank
     nodes: owlrl's 12 s are then not spent twice). A result is reused only if it holds no blank
     node and no error: then it is the same whatever the input's blank nodes are called."""
-    ground, blank = set(), Graph()
-    for triple in asserted:
-        if any(isinstance(x, BNode) for x in triple):
-            blank.add(triple)
-        else:
-            ground.add(triple)
+    ground, blank = split_blank(asserted)
     key = (frozenset(ground), to_isomorphic(blank).internal_hash())
     found = _OWLRL.get(key)
     if found is None:

@@ -178,18 +178,23 @@ def test_the_site_written_in_the_background_is_the_same(
         ).read_bytes()
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name (state, ppid, pgrp, …); None for a
+    process that has ended or is a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # it has ended meanwhile
+        return None
+    return None if fields[0] == "Z" else fields
+
+
 def _processes(field: int, value: int) -> set[int]:
     """The live processes (zombies excluded) whose parent (``field`` 1) or process group
     (``field`` 2) is ``value``, read from /proc."""
     found = set()
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # it has ended meanwhile
-            continue
-        if fields[0] != "Z" and int(fields[field]) == value:  # state, ppid, pgrp
+        fields = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if fields is not None and int(fields[field]) == value:
             found.add(int(entry.name))
     return found
 
@@ -199,15 +204,7 @@ def _group(pgid: int) -> set[int]:
 
 
 def _alive(pids: set[int]) -> set[int]:
-    out = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            out.add(pid)
-    return out
+    return {pid for pid in pids if _stat(pid) is not None}
 
 
 def _gone(pgid: int, workers: set[int]) -> bool:
