@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from . import namespaces
@@ -53,6 +54,7 @@ _PREPARED: dict[tuple[str, Names], Any] = {}
 _LIMIT = 1024
 
 
+@lru_cache(maxsize=1024)  # pyshacl asks for the same text once per focus node
 def _key(text: str) -> str:
     """The text with its leading ``PREFIX`` declarations sorted (unless a prefix is declared
     twice, where the order matters)."""
