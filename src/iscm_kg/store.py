@@ -50,6 +50,10 @@ class MemoryStore:
     def names(self) -> list[URIRef]:
         return sorted(self._graphs)
 
+    def release_union(self) -> None:
+        """Let go of the cached union (a copy of every triple); ``union()`` builds it again."""
+        self._union = None
+
     def union(self) -> Graph:
         if self._union is None:
             merged = namespaces.new_graph()
