@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import build_process as _build
 
+from iscm_kg import release
 from iscm_kg.cli import main
 from iscm_kg.pipeline import Pipeline
 
@@ -348,6 +350,51 @@ def test_an_interrupted_build_leaves_the_previous_release(
     assert err == "iscm-kg: interrupted.\n"
     assert snapshot(previous) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temporary files
+
+
+class _Finalized:
+    """An object whose finalizer receives a signal: Python prints the finalizer's exception
+    (here the handler's ``KeyboardInterrupt``) and drops it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+    def __del__(self) -> None:
+        signal.raise_signal(self.signum)  # the handler runs before raise_signal returns
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_lost_in_a_finalizer_still_interrupts_the_build(
+    signum: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert threading.current_thread() is threading.main_thread()  # where signals are handled
+    dropped: list[type[BaseException] | None] = []  # what Python prints as "Exception ignored"
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: dropped.append(u.exc_type))
+    with release._interrupts() as interrupts:
+        _Finalized(signum)  # collected at once: its KeyboardInterrupt is dropped
+        assert dropped == [KeyboardInterrupt]
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.check()  # the next artefact does not start
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.commit()  # nor does the swap
+
+
+def test_a_signal_after_the_commit_is_noted_and_the_build_goes_on() -> None:
+    with release._interrupts() as interrupts:
+        interrupts.commit()
+        signal.raise_signal(signal.SIGTERM)  # the previous release is being removed
+        interrupts.check()
+    assert interrupts.received == signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
+
+
+def test_an_ignored_sigint_stays_ignored() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a job started with "&"
+    try:
+        with release._interrupts():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_two_builds_at_once_and_a_reader_that_always_sees_a_whole_release(

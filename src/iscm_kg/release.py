@@ -18,7 +18,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -58,7 +58,7 @@ def build(pipeline: Pipeline, out: Path) -> Release:
     if out.exists() and not out.is_dir():
         raise InputError(f"Cannot write {out}: it is a file, not a folder.")
     export.check_target(out, folder_ok=True)
-    with _lock(out), _signals_interrupt():
+    with _lock(out), _interrupts() as interrupts:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         release = Release(out)
         # The static site does not depend on validation: a forked process writes it meanwhile,
@@ -71,8 +71,9 @@ def build(pipeline: Pipeline, out: Path) -> Release:
                 raise CheckFailed(
                     "Validation failed; nothing was written.\n" + report.as_text().rstrip()
                 )
-            _write_all(pipeline, report, staging, release, site)
+            _write_all(pipeline, report, staging, release, site, interrupts.check)
             os.chmod(staging, 0o777 & ~export._umask())
+            interrupts.commit()  # a signal that came (even one lost in a finalizer) stops it
             _swap(staging, out)
         except BaseException:
             site.cancel()
@@ -98,21 +99,53 @@ def _lock(out: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+class _Interrupts:
+    """SIGINT and SIGTERM during a build: each raises ``KeyboardInterrupt`` (so the clean-up
+    runs) and is remembered, until the build commits to its swap.
+
+    Remembering makes the interruption certain: Python raises a signal's exception in whatever
+    code runs when it arrives, and one raised in a finalizer (``__del__``, a weakref callback)
+    is printed and dropped. ``check`` raises it again between artefacts, and ``commit`` before
+    the swap. From ``commit`` on, a signal is only noted: the new release is swapped in and the
+    previous one removed, which a signal must not cut short (the build has then succeeded)."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self.committed = False
+
+    def handle(self, signum: int, _frame: object) -> None:
+        self.received = signum
+        if not self.committed:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.received is not None and not self.committed:
+            raise KeyboardInterrupt
+
+    def commit(self) -> None:
+        self.committed = True  # first: a signal from here on is noted, not raised
+        if self.received is not None:
+            raise KeyboardInterrupt
+
+
 @contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """SIGTERM interrupts the build like Ctrl-C (SIGINT), so the clean-up runs."""
+def _interrupts() -> Iterator[_Interrupts]:
+    """Handle SIGTERM like Ctrl-C (SIGINT), both through ``_Interrupts``, while the build runs
+    (in the main thread only, where Python delivers signals). A SIGINT that is ignored, as in
+    a job started in the background with ``&``, stays ignored."""
+    interrupts = _Interrupts()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield interrupts
         return
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    kinds = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        kinds.append(signal.SIGINT)
+    previous = {kind: signal.signal(kind, interrupts.handle) for kind in kinds}
     try:
-        yield
+        yield interrupts
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for kind, handler in previous.items():
+            signal.signal(kind, handler)
 
 
 def _write_all(
@@ -121,10 +154,12 @@ def _write_all(
     folder: Path,
     release: Release,
     site: web_site.Background | None = None,
+    check: Callable[[], None] = lambda: None,
 ) -> None:
     """Walk the table of artefacts (``artefacts.TABLE``) in order, writing each into ``folder``;
     consecutive artefacts of one stage are timed together. ``site``: the static site, already
-    being written by a forked process (the site artefact then waits for it)."""
+    being written by a forked process (the site artefact then waits for it). ``check``: called
+    before each artefact (it raises if the build was interrupted)."""
     pylode = ontology_docs.start(pipeline.layout.ontology_files())  # on the other core meanwhile
     inputs = artefacts.Inputs(pipeline, report, pylode, site)
     # the counts read the union validation built; then it is let go, since the exports need
@@ -137,6 +172,7 @@ def _write_all(
         for stage, group in groupby(table, key=lambda a: a.stage):
             with pipeline.stage(stage, artefacts.STAGES[stage]) if stage else nullcontext():
                 for artefact in group:
+                    check()
                     if artefact.is_folder:
                         site_files += artefact.write(inputs, artefact, folder / artefact.name)
                         continue
