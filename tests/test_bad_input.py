@@ -388,6 +388,49 @@ def test_a_signal_after_the_commit_is_noted_and_the_build_goes_on() -> None:
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
 
 
+def test_a_signal_while_the_previous_release_is_removed_keeps_the_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the build's own steps run (validation passes, one file is written, no site): the
+    signal comes once the new release is linked, in the removal of the previous one."""
+
+    class Conforms:
+        conforms = True
+
+    class Pipeline:
+        def validate(self) -> Conforms:
+            return Conforms()
+
+    class NoSite:
+        def __init__(self, *_: object) -> None: ...
+        def start(self) -> None: ...
+        def cancel(self) -> None: ...
+
+    def write_all(_p: object, _r: object, folder: Path, *_: object) -> None:
+        (folder / "index.html").write_text("new")
+
+    removed: list[str] = []
+    remove = shutil.rmtree
+
+    def rmtree(path: Path, **kwargs: object) -> None:
+        removed.append(Path(path).name)
+        signal.raise_signal(signal.SIGTERM)
+        remove(path, **kwargs)
+
+    monkeypatch.setattr(release.web_site, "Background", NoSite)
+    monkeypatch.setattr(release, "_write_all", write_all)
+    monkeypatch.setattr(release.shutil, "rmtree", rmtree)
+    (tmp_path / ".dist.previous").mkdir()
+    (tmp_path / ".dist.previous" / "index.html").write_text("old")
+    (tmp_path / "dist").symlink_to(".dist.previous")
+    release.build(Pipeline(), tmp_path / "dist")  # type: ignore[arg-type]
+    assert removed == [".dist.previous"]
+    assert (tmp_path / "dist" / "index.html").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "dist"] == [
+        os.readlink(tmp_path / "dist")
+    ]
+
+
 def test_an_ignored_sigint_stays_ignored() -> None:
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a job started with "&"
     try:
