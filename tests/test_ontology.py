@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -172,17 +173,65 @@ def _for_hermit(graph: Graph) -> Graph:
 
 
 def _hermit(graph: Graph, tmp_path: Path) -> list[str]:
-    """Run HermiT (through owlready2) and return the unsatisfiable classes."""
+    """HermiT's unsatisfiable classes of ``graph`` (``owl:Nothing`` aside), once it has found
+    the graph consistent; an inconsistent graph fails the test with HermiT's message.
+
+    HermiT is the one owlready2 ships, run as its command line asks: ``-k`` checks that
+    ``owl:Thing`` is satisfiable (consistency), ``-U`` lists the classes equivalent to
+    ``owl:Nothing``. (owlready2's ``sync_reasoner_hermit`` also classifies every property and
+    instance, ``-c -O -D -I``, which this check does not read: six times the work.)"""
     owlready2 = pytest.importorskip("owlready2")
+    from owlready2 import reasoning
+
     if shutil.which("java") is None:
         pytest.fail("The OWL 2 DL check needs Java (HermiT); install a JRE.")
     path = tmp_path / "graph.nt"
     _for_hermit(graph).serialize(path, format="nt", encoding="utf-8")
-    world = owlready2.World()
-    onto = world.get_ontology(path.as_uri()).load()
-    with onto:
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-    return sorted(str(c) for c in world.inconsistent_classes())
+    command = [
+        owlready2.JAVA_EXE,
+        f"-Xmx{reasoning.JAVA_MEMORY}M",
+        "-XX:+UseSerialGC",  # one collector thread: the suite's other worker has the other core
+        "-cp",
+        reasoning._HERMIT_CLASSPATH,
+        "org.semanticweb.HermiT.cli.CommandLine",
+        "-k",
+        "-U",
+        path.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0 or f"{OWL.Thing} is satisfiable." not in done.stdout:
+        message = (done.stderr.strip().splitlines() or ["no output"])[0]
+        raise AssertionError(f"HermiT finds the graph inconsistent: {message}")
+    _, _, listed = done.stdout.partition("Classes equivalent to 'owl:Nothing':")
+    return sorted(
+        line.strip().strip("<>")
+        for line in listed.splitlines()
+        if line.strip() not in ("", "owl:Nothing")
+    )
+
+
+def test_hermit_finds_an_unsatisfiable_class_and_an_inconsistency(tmp_path: Path) -> None:
+    """The check above can fail: HermiT names an unsatisfiable class, and refuses a graph
+    where one individual is in two disjoint classes."""
+    ex = "https://example.org/"
+    graph = Graph()
+    graph.parse(
+        data=f"""
+        @prefix owl: <{OWL}> . @prefix rdfs: <{RDFS}> . @prefix ex: <{ex}> .
+        ex:o a owl:Ontology .
+        ex:B a owl:Class ; owl:disjointWith ex:C . ex:C a owl:Class .
+        ex:A a owl:Class ; rdfs:subClassOf ex:B, ex:C .
+        """,
+        format="turtle",
+    )
+    assert _hermit(graph, tmp_path) == [f"{ex}A"]
+    graph.add((URIRef(f"{ex}x"), RDF.type, URIRef(f"{ex}B")))
+    graph.add((URIRef(f"{ex}x"), RDF.type, URIRef(f"{ex}C")))
+    with pytest.raises(
+        AssertionError,
+        match=r"^HermiT finds the graph inconsistent: .*Exception: Inconsistent ontology$",
+    ):
+        _hermit(graph, tmp_path)
 
 
 def test_ontology_is_satisfiable_under_owl2_dl(ontology: Graph, tmp_path: Path) -> None:
