@@ -24,6 +24,23 @@ SOURCES = ROOT / "sources"
 Rows = list[dict[str, str]]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the test files for the workers: those with a test marked ``slow`` first, then the
+    others, each group by number of tests, most first. pytest-xdist (``--dist loadfile``) hands
+    out whole files in this order, so a long file does not start last and keep one worker busy
+    after the other has finished (xdist's own order, by number of tests, ran the one-test files
+    of the reference engines last)."""
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+
+    def order(path: Path) -> tuple[bool, int]:
+        tests = files[path]
+        return (not any(t.get_closest_marker("slow") for t in tests), -len(tests))
+
+    items[:] = [item for path in sorted(files, key=order) for item in files[path]]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Point the cache at a folder of this test run, shared by the xdist workers."""

@@ -134,6 +134,7 @@ def test_the_real_graph_conforms_on_oxigraph(
     ]
 
 
+@pytest.mark.slow
 def test_the_synthetic_graph_at_scale_2(scale2: Path) -> None:
     world = Pipeline(resources.layout(scale2)).reason()  # the session cache, shared
     data, shapes = world.store.union(), world.shapes()
@@ -365,6 +366,7 @@ def _validate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]
     return int(stop.value.code or 0), capsys.readouterr().out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data", ["shipped", "invalid"])
 def test_validate_output_is_the_same_with_either_validator(
     data: str, capsys: pytest.CaptureFixture[str], tmp_path: Path

@@ -302,6 +302,7 @@ def test_blank_nodes_get_rdfc_labels_and_a_relabelled_graph_the_same_bytes() -> 
     assert "_:c14n0 " in export.serialize_graph(graph, "nt").decode()
 
 
+@pytest.mark.slow
 def test_synthetic_graph_round_trips_in_every_format(scale2: Path) -> None:
     """The writers on the scale-2 synthetic data (twice the real graph): every format parses back
     to the graph it was written from."""

@@ -51,11 +51,13 @@ def assert_same(asserted: Graph) -> None:
     assert (fast.dropped, fast.by_predicate) == (reference.dropped, reference.by_predicate)
 
 
+@pytest.mark.slow
 def test_fast_equals_owlrl_on_the_shipped_graph(pipeline: Pipeline) -> None:
     assert len(pipeline.inferred) > 4000
     assert_same(pipeline.asserted)
 
 
+@pytest.mark.slow
 def test_fast_equals_owlrl_on_the_synthetic_graph(tmp_path: Path) -> None:
     """At ``$ISCM_KG_SYNTHETIC_SCALE`` (default 1: the real data as the generator copies it)."""
     if not SYNTHETIC.is_file():

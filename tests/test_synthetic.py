@@ -70,6 +70,7 @@ def test_about_n_times_the_real_asserted_triples(scale: int, tmp_path: Path, pip
     assert 0.75 * scale * real_asserted <= asserted <= 1.25 * scale * real_asserted
 
 
+@pytest.mark.slow
 def test_scale_two_conforms_to_every_shape(world: Pipeline) -> None:
     report = world.validate()
     assert report.violations == []

@@ -9,6 +9,7 @@ here on the shipped reasoned graph, and on every invalid shape fixture (with the
 
 from __future__ import annotations
 
+import pytest
 from helpers import plain_pyshacl, report_results
 from rdflib import Graph
 
@@ -16,6 +17,7 @@ from iscm_kg import validate
 from iscm_kg.pipeline import Pipeline
 
 
+@pytest.mark.slow
 def test_same_results_on_the_shipped_graph(pipeline: Pipeline, shapes: Graph) -> None:
     data = pipeline.store.union()
     report = validate.validate(data, shapes, validator="pyshacl")
