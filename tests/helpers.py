@@ -139,8 +139,10 @@ def plain_pyshacl(data, shapes) -> tuple[bool, list[tuple]]:
 
     shapes_copy = Graph()
     shapes_copy += shapes
+    plain = Graph()  # the pipeline's union of graphs is a view (``store.UnionStore``)
+    plain += data
     conforms, graph, _ = pyshacl.validate(
-        data,
+        plain,
         shacl_graph=shapes_copy,
         inference="none",
         abort_on_first=False,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+from rdflib.plugins.stores.memory import Memory
+from rdflib.store import Store
 
 BASE = "https://w3id.org/iscm-kg/"
 ISCM = Namespace(BASE + "ontology#")
@@ -37,9 +39,24 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
-def new_graph() -> Graph:
-    """An empty graph that knows exactly the project's prefixes (and no rdflib defaults)."""
-    graph = Graph(bind_namespaces="none")
+class LazyContextMemory(Memory):
+    """rdflib's memory store, except that a matched triple's graphs are looked up only when
+    someone asks for them.
+
+    ``Memory.triples`` pairs every triple it yields with ``self.__contexts(triple)``, a
+    generator expression whose first step (the lookup of the triple's graphs) Python runs at
+    once; ``Graph.triples`` then throws the graphs away. Here the lookup is a generator that
+    starts when iterated. A scan of the scale-10 graph (153k triples): 0.36 s → 0.14 s. Written
+    up for upstream in ``docs/upstream/rdflib-memory-contexts.md``."""
+
+    def _Memory__contexts(self, triple):  # type: ignore[no-untyped-def]
+        yield from super()._Memory__contexts(triple)  # type: ignore[misc]
+
+
+def new_graph(store: Store | None = None) -> Graph:
+    """An empty graph (on ``store``, else a new ``LazyContextMemory``) that knows exactly the
+    project's prefixes (and no rdflib defaults)."""
+    graph = Graph(store=store if store is not None else LazyContextMemory(), bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.store import Store
 from rdflib.term import Node
 
 from . import namespaces, sparql_text
@@ -55,11 +56,9 @@ class MemoryStore:
         self._union = None
 
     def union(self) -> Graph:
+        """Every graph's triples, each once, as one read-only graph (a view: nothing is copied)."""
         if self._union is None:
-            merged = namespaces.new_graph()
-            for graph in self._graphs.values():
-                merged += graph
-            self._union = merged
+            self._union = namespaces.new_graph(UnionStore(list(self._graphs.values())))
         return self._union
 
     def select(self, sparql: str) -> SelectResult:
@@ -70,6 +69,73 @@ class MemoryStore:
 
     def __len__(self) -> int:
         return sum(len(g) for g in self._graphs.values())
+
+
+class UnionStore(Store):
+    """A read-only rdflib store that answers from the union of some graphs, without copying them.
+
+    A triple is given by the first graph that holds it (each triple once, as a merged graph
+    would give it). Copying into one rdflib graph cost 21 µs a triple (3.3 s at scale 10) and the
+    memory of the copy (about 220 MB at scale 25); a lookup here asks each graph in turn."""
+
+    context_aware = False
+    formula_aware = False
+    graph_aware = False
+
+    def __init__(self, graphs: list[Graph]) -> None:
+        super().__init__()
+        self.graphs = graphs
+        self._namespaces: dict[str, URIRef] = {}
+
+    def triples(self, triple_pattern, context=None):  # type: ignore[override]
+        for index, graph in enumerate(self.graphs):
+            earlier = self.graphs[:index]
+            for triple in graph.triples(triple_pattern):
+                if not any(triple in other for other in earlier):
+                    yield triple, iter(())
+
+    def __len__(self, context=None) -> int:  # type: ignore[override]
+        total = len(self.graphs[0]) if self.graphs else 0
+        for index, graph in enumerate(self.graphs[1:], start=1):
+            earlier = self.graphs[:index]
+            total += sum(1 for t in graph if not any(t in other for other in earlier))
+        return total
+
+    def add(self, triple, context, quoted=False) -> None:  # type: ignore[override]
+        raise TypeError("The union of the pipeline's graphs is read-only.")
+
+    def addN(self, quads) -> None:  # type: ignore[override]
+        raise TypeError("The union of the pipeline's graphs is read-only.")
+
+    def remove(self, triple, context=None) -> None:  # type: ignore[override]
+        raise TypeError("The union of the pipeline's graphs is read-only.")
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        known = self.prefix(namespace)
+        if known is not None and known != prefix and not override:
+            return
+        if known is not None:
+            del self._namespaces[known]
+        self._namespaces[prefix] = URIRef(namespace)
+
+    def prefix(self, namespace: URIRef) -> str | None:
+        return next((p for p, ns in self._namespaces.items() if ns == namespace), None)
+
+    def namespace(self, prefix: str) -> URIRef | None:
+        return self._namespaces.get(prefix)
+
+    def namespaces(self):  # type: ignore[override]
+        yield from self._namespaces.items()
+
+
+def materialized(graph: Graph) -> Graph:
+    """``graph`` itself, or a copy in rdflib's memory store where it is a ``UnionStore`` view
+    (pyshacl wraps its data graph in an rdflib Dataset, which needs a store with named graphs)."""
+    if not isinstance(graph.store, UnionStore):
+        return graph
+    copy = namespaces.new_graph()
+    copy += graph
+    return copy
 
 
 class OxigraphStore:

@@ -33,6 +33,7 @@ from rdflib.term import Node
 from . import namespaces, sparql_text
 from .errors import InputError
 from .load import Loaded
+from .store import materialized
 
 VALIDATORS = ("fast", "pyshacl")
 DEFAULT_VALIDATOR = "fast"
@@ -161,7 +162,7 @@ def validate(
     shapes_copy = Graph()  # pyshacl adds RDFS axioms to the shapes graph it is given
     shapes_copy += shapes
     conforms, results, text = pyshacl.validate(
-        PreparedQueryGraph(data),
+        PreparedQueryGraph(materialized(data)),
         shacl_graph=shapes_copy,
         inference="none",
         abort_on_first=False,
