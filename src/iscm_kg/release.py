@@ -162,10 +162,6 @@ def _write_all(
     before each artefact (it raises if the build was interrupted)."""
     pylode = ontology_docs.start(pipeline.layout.ontology_files())  # on the other core meanwhile
     inputs = artefacts.Inputs(pipeline, report, pylode, site)
-    # the counts read the union validation built; then it is let go, since the exports need
-    # room at scale (at scale 25 the union holds about 220 MB)
-    release.stats = inputs.stats
-    pipeline.store.release_union()
     site_files: list[str] = []
     try:
         table = artefacts.expand(artefacts.TABLE, pipeline.queries)
@@ -185,6 +181,7 @@ def _write_all(
                         release.queries_run += 1
     finally:
         ontology_docs.stop(pylode)
+    release.stats = inputs.stats
     release.files = sorted([*inputs.written, *site_files])
 
 

@@ -35,7 +35,7 @@ class SelectResult:
 
 
 class MemoryStore:
-    """rdflib's in-memory store: one ``Graph`` per name, a cached union for queries."""
+    """rdflib's in-memory store: one ``Graph`` per name, and a read-only view of their union."""
 
     def __init__(self) -> None:
         self._graphs: dict[URIRef, Graph] = {}
@@ -50,10 +50,6 @@ class MemoryStore:
 
     def names(self) -> list[URIRef]:
         return sorted(self._graphs)
-
-    def release_union(self) -> None:
-        """Let go of the cached union (a copy of every triple); ``union()`` builds it again."""
-        self._union = None
 
     def union(self) -> Graph:
         """Every graph's triples, each once, as one read-only graph (a view: nothing is copied)."""
