@@ -156,7 +156,9 @@ def run_process(command: list[str], limit: float, cwd: Path | None = None) -> Pr
     """Run ``command`` in its own process group; kill the group after ``limit`` seconds.
 
     Wall time and peak RSS (``ru_maxrss`` of the child and its waited-for descendants) come from
-    ``os.wait4`` on that child alone."""
+    ``os.wait4`` on that child alone. The files earlier steps wrote are flushed to disk first
+    (``os.sync``, not timed), so that no command is billed for another one's writes."""
+    os.sync()
     env = dict(os.environ)
     if (ROOT / "src" / "iscm_kg").is_dir():
         env["PYTHONPATH"] = os.pathsep.join(

@@ -331,9 +331,11 @@ def _wait_for_staging(parent: Path, out: Path, proc: subprocess.Popen) -> None:
 
 @pytest.fixture
 def previous(built, tmp_path: Path) -> Path:
-    """A previous release as a real folder (as older versions wrote it)."""
+    """A previous release as a real folder (as older versions wrote it). Its files are hard
+    links to the session's release: a build never writes into a release's files, it writes a
+    new release beside it (and if one did, the snapshot these tests compare would show it)."""
     out = tmp_path / "dist"
-    shutil.copytree(built.out, out)
+    shutil.copytree(built.out, out, copy_function=os.link)
     return out
 
 
