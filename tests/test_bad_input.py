@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -339,6 +340,18 @@ def previous(built, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.fixture
+def sigint_as_in_a_terminal() -> Iterator[None]:
+    """Ctrl-C raises ``KeyboardInterrupt`` in this process, and in the processes it starts, as
+    in a terminal, even when the test run itself was started in the background: a shell starts
+    a background job with SIGINT ignored, and a build started so rightly keeps ignoring it
+    (``test_an_ignored_sigint_stays_ignored``)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("sigint_as_in_a_terminal")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_build_leaves_the_previous_release(
     previous: Path, tmp_path: Path, signum: int
@@ -366,6 +379,7 @@ class _Finalized:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.usefixtures("sigint_as_in_a_terminal")
 def test_a_signal_lost_in_a_finalizer_still_interrupts_the_build(
     signum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

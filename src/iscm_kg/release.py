@@ -18,6 +18,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -77,9 +78,20 @@ def build(pipeline: Pipeline, out: Path) -> Release:
             _swap(staging, out)
         except BaseException:
             site.cancel()
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove(staging)
             raise
     return release
+
+
+def _remove(folder: Path, attempts: int = 50) -> None:
+    """Delete ``folder``, again while it is still there (for up to about 5 s): the site's
+    workers, killed by ``Background.cancel``, can each finish the file or folder they were
+    creating after the kill, and a file made during a removal leaves its folder behind."""
+    for _ in range(attempts):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder):
+            return
+        time.sleep(0.1)
 
 
 @contextmanager
