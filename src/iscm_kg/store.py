@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
 from rdflib.term import Node
 
@@ -81,21 +83,26 @@ class UnionStore(Store):
     def __init__(self, graphs: list[Graph]) -> None:
         super().__init__()
         self.graphs = graphs
-        self._namespaces: dict[str, URIRef] = {}
+        self._names = Memory()  # the prefixes bound on the view: rdflib's own bookkeeping
+
+    def _fresh(self, index: int, pattern) -> Iterator:  # type: ignore[no-untyped-def]
+        """The triples of graph ``index`` matching ``pattern`` that no earlier graph holds."""
+        earlier = self.graphs[:index]
+        for triple in self.graphs[index].triples(pattern):
+            if not any(triple in other for other in earlier):
+                yield triple
 
     def triples(self, triple_pattern, context=None):  # type: ignore[override]
-        for index, graph in enumerate(self.graphs):
-            earlier = self.graphs[:index]
-            for triple in graph.triples(triple_pattern):
-                if not any(triple in other for other in earlier):
-                    yield triple, iter(())
+        for index in range(len(self.graphs)):
+            for triple in self._fresh(index, triple_pattern):
+                yield triple, iter(())
 
     def __len__(self, context=None) -> int:  # type: ignore[override]
-        total = len(self.graphs[0]) if self.graphs else 0
-        for index, graph in enumerate(self.graphs[1:], start=1):
-            earlier = self.graphs[:index]
-            total += sum(1 for t in graph if not any(t in other for other in earlier))
-        return total
+        everything = (None, None, None)
+        first = len(self.graphs[0]) if self.graphs else 0  # nothing before it to check
+        return first + sum(
+            sum(1 for _ in self._fresh(i, everything)) for i in range(1, len(self.graphs))
+        )
 
     def add(self, triple, context, quoted=False) -> None:  # type: ignore[override]
         raise TypeError("The union of the pipeline's graphs is read-only.")
@@ -107,21 +114,16 @@ class UnionStore(Store):
         raise TypeError("The union of the pipeline's graphs is read-only.")
 
     def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
-        known = self.prefix(namespace)
-        if known is not None and known != prefix and not override:
-            return
-        if known is not None:
-            del self._namespaces[known]
-        self._namespaces[prefix] = URIRef(namespace)
+        self._names.bind(prefix, namespace, override)
 
     def prefix(self, namespace: URIRef) -> str | None:
-        return next((p for p, ns in self._namespaces.items() if ns == namespace), None)
+        return self._names.prefix(namespace)
 
     def namespace(self, prefix: str) -> URIRef | None:
-        return self._namespaces.get(prefix)
+        return self._names.namespace(prefix)
 
     def namespaces(self):  # type: ignore[override]
-        yield from self._namespaces.items()
+        return self._names.namespaces()
 
 
 def materialized(graph: Graph) -> Graph:
