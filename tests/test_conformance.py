@@ -51,11 +51,15 @@ def reference(data: Graph, shapes: Graph) -> tuple[bool, Found]:
         advanced=True,
         inplace=True,  # else pyshacl copies the data into a plain graph (our shapes add nothing)
     )
-    found = {
-        tuple(graph.value(result, f) for f in FIELDS)
-        for result in graph.subjects(RDF.type, SH.ValidationResult)
+    return bool(conforms), _found(graph)
+
+
+def _found(report: Graph) -> Found:
+    """A report's results, each as its ``FIELDS``."""
+    return {
+        tuple(report.value(result, f) for f in FIELDS)
+        for result in report.subjects(RDF.type, SH.ValidationResult)
     }
-    return bool(conforms), found
 
 
 def fast(data: Graph, shapes: Graph, store: object = None) -> tuple[Found, conformance.Checker]:
@@ -91,11 +95,7 @@ def test_same_results_as_pyshacl_on_each_fixture(
         assert not report.conforms and report.violations
         assert set(data) == before  # pyshacl ran in place and wrote nothing into the data
         assert report_results(report.results_graph) == plain_pyshacl(data, shapes)[1]
-        conforms = report.conforms
-        expected = {
-            tuple(report.results_graph.value(result, f) for f in FIELDS)
-            for result in report.results_graph.subjects(RDF.type, SH.ValidationResult)
-        }
+        conforms, expected = report.conforms, _found(report.results_graph)
     else:
         conforms, expected = reference(data, shapes)
     found, _ = fast(data, shapes)
